@@ -1,0 +1,15 @@
+using System.Text.Unicode;
+
+namespace Tether.Protocol;
+
+/// <summary>The UTF-8 rules of §1.5.4 (both versions).</summary>
+public static class Utf8Validation
+{
+    /// <summary>
+    /// Well-formed UTF-8 (which excludes encoded surrogates U+D800..U+DFFF and overlong forms) with no
+    /// U+0000. Other control characters and non-characters are only "SHOULD NOT" in the specification and
+    /// are accepted, as Mosquitto does.
+    /// </summary>
+    public static bool IsValidMqttString(ReadOnlySpan<byte> utf8) =>
+        !utf8.Contains((byte)0) && Utf8.IsValid(utf8);
+}
