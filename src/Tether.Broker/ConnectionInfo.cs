@@ -1,0 +1,19 @@
+using System.Net;
+
+namespace Tether.Broker;
+
+/// <summary>What the transport knows about a connection, for logs, limits and authorisation.</summary>
+/// <param name="ConnectionId">The transport's identifier of the connection.</param>
+/// <param name="RemoteEndPoint">The peer's address, if known.</param>
+/// <param name="LocalEndPoint">The listener's address, if known.</param>
+/// <param name="ListenerName">Which listener accepted the connection (e.g. "1883" or "9001/websockets").</param>
+public sealed record ConnectionInfo(string ConnectionId, EndPoint? RemoteEndPoint, EndPoint? LocalEndPoint, string ListenerName)
+{
+    /// <summary>The remote address as Mosquitto prints it: <c>host:port</c>.</summary>
+    public string RemoteAddress => RemoteEndPoint switch
+    {
+        IPEndPoint ip => $"{(ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address)}:{ip.Port}",
+        null => "unknown",
+        var other => other.ToString() ?? "unknown",
+    };
+}

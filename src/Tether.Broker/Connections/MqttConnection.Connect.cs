@@ -1,0 +1,235 @@
+using Tether.Protocol;
+
+namespace Tether.Broker;
+
+/// <summary>CONNECT handling (§3.1 of both versions): checks, session lookup or takeover, CONNACK.</summary>
+internal sealed partial class MqttConnection
+{
+    private PendingWill? _will;
+    private ushort _clientReceiveMaximum = ushort.MaxValue;
+
+    /// <summary>The user name the client connected with, if any.</summary>
+    public string? UserName { get; private set; }
+
+    /// <summary>The will of this connection, published if it ends without a normal DISCONNECT.</summary>
+    public PendingWill? Will => _will;
+
+    private void HandleConnect(ConnectPacket connect)
+    {
+        ProtocolVersion = connect.ProtocolVersion;
+        var options = _broker.Options;
+        var connAck = new ConnAckPacket();
+        var clientId = connect.ClientId;
+        var assignedClientId = false;
+
+        if (clientId.Length == 0)
+        {
+            // 3.1 requires an id; 3.1.1 allows an empty one only with clean session [MQTT-3.1.3-7], [MQTT-3.1.3-8].
+            var allowed = options.AllowZeroLengthClientId
+                && connect.ProtocolVersion != ProtocolVersion.V310
+                && (connect.CleanSession || connect.ProtocolVersion == ProtocolVersion.V500);
+            if (!allowed)
+            {
+                RefuseConnect(connAck, ReasonCode.ClientIdentifierNotValid, "empty client id not allowed");
+                return;
+            }
+
+            clientId = options.AutoIdPrefix + Guid.NewGuid().ToString("D");
+            assignedClientId = true;
+        }
+
+        if (connect.ProtocolVersion != ProtocolVersion.V500 && connect.KeepAliveSeconds > options.MaxKeepAliveSeconds)
+        {
+            // 3.1.1 cannot tell the client another keep alive; Mosquitto refuses with "identifier rejected".
+            RefuseConnect(connAck, ReasonCode.ClientIdentifierNotValid, $"keep alive {connect.KeepAliveSeconds} s exceeds max_keepalive {options.MaxKeepAliveSeconds} s");
+            return;
+        }
+
+        if (connect.Properties.AuthenticationMethod is { } method
+            && !string.Equals(method.ToString(), options.EnhancedAuthenticationMethod, StringComparison.Ordinal))
+        {
+            RefuseConnect(connAck, ReasonCode.BadAuthenticationMethod, $"authentication method '{method}' is not supported");
+            return;
+        }
+
+        if (!options.AllowAnonymous && connect.UserName is null)
+        {
+            RefuseConnect(connAck, ReasonCode.NotAuthorized, "anonymous clients are not allowed");
+            return;
+        }
+
+        var authentication = _broker.Authenticator?.Authenticate(connect.UserName, connect.Password, clientId, Info) ?? ReasonCode.Success;
+        if (authentication != ReasonCode.Success)
+        {
+            RefuseConnect(connAck, authentication, "authentication failed");
+            return;
+        }
+
+        if (connect.Will is { } will && !TryAcceptWill(will, connAck, clientId))
+        {
+            return;
+        }
+
+        KeepAliveSeconds = connect.KeepAliveSeconds;
+        if (connect.ProtocolVersion == ProtocolVersion.V500)
+        {
+            ApplyClientLimits(connect);
+            if (KeepAliveSeconds == 0 || KeepAliveSeconds > options.MaxKeepAliveSeconds)
+            {
+                if (options.MaxKeepAliveSeconds < ushort.MaxValue || KeepAliveSeconds > options.MaxKeepAliveSeconds)
+                {
+                    KeepAliveSeconds = options.MaxKeepAliveSeconds;
+                    connAck.Properties.ServerKeepAlive = KeepAliveSeconds;
+                }
+            }
+
+            FillConnAckProperties(connAck, assignedClientId ? clientId : null);
+        }
+
+        ClientId = clientId;
+        UserName = connect.UserName;
+        var expiry = SessionExpiryFor(connect);
+        _state = ConnectionState.Connected;
+        _reader.ProtocolVersion = connect.ProtocolVersion;
+        _broker.AttachSession(this, connect, expiry, connAck);
+        BrokerLog.ClientConnected(
+            _broker.Logger, Info.RemoteAddress, clientId, (int)connect.ProtocolVersion, connect.CleanSession ? 1 : 0, connect.KeepAliveSeconds,
+            connect.UserName is null ? string.Empty : $", u'{connect.UserName}'");
+    }
+
+    /// <summary>Called by the broker once the session is settled: CONNACK first, then anything the session resends.</summary>
+    internal void CompleteConnect(Session session, ConnAckPacket connAck)
+    {
+        Session = session;
+        var brokerLimit = _broker.Options.MaxInflightMessages > 0 ? _broker.Options.MaxInflightMessages : ushort.MaxValue;
+        session.InflightLimit = Math.Min(brokerLimit, _clientReceiveMaximum);
+        EnqueuePacket(connAck);
+    }
+
+    private uint SessionExpiryFor(ConnectPacket connect)
+    {
+        if (connect.ProtocolVersion == ProtocolVersion.V500)
+        {
+            return connect.Properties.SessionExpiryInterval ?? 0;
+        }
+
+        if (connect.CleanSession)
+        {
+            return 0;
+        }
+
+        return _broker.Options.PersistentClientExpiration is { } expiration
+            ? (uint)Math.Min(uint.MaxValue - 1, expiration.TotalSeconds)
+            : uint.MaxValue;
+    }
+
+    private bool TryAcceptWill(WillMessage will, ConnAckPacket connAck, string clientId)
+    {
+        var options = _broker.Options;
+        if ((byte)will.QoS > options.MaxQoS)
+        {
+            RefuseConnect(connAck, ReasonCode.QoSNotSupported, "will QoS above max_qos");
+            return false;
+        }
+
+        if (will.Retain && !options.RetainAvailable)
+        {
+            RefuseConnect(connAck, ReasonCode.RetainNotSupported, "will retain while retain_available is false");
+            return false;
+        }
+
+        var properties = will.Properties;
+        var message = new ApplicationMessage(
+            will.Topic.ToString(),
+            will.Topic.Utf8,
+            will.Payload,
+            will.QoS,
+            will.Retain,
+            ForwardedProperties(properties),
+            expiresAt: null,
+            clientId);
+        _will = new PendingWill(message, properties.WillDelayInterval ?? 0, properties.MessageExpiryInterval);
+        return true;
+    }
+
+    private void ApplyClientLimits(ConnectPacket connect)
+    {
+        var properties = connect.Properties;
+        if (properties.MaximumPacketSize is { } maximumPacketSize)
+        {
+            _clientMaximumPacketSize = maximumPacketSize;
+        }
+
+        _clientTopicAliasMaximum = properties.TopicAliasMaximum ?? 0;
+        _clientReceiveMaximum = properties.ReceiveMaximum ?? ushort.MaxValue;
+    }
+
+    private void FillConnAckProperties(ConnAckPacket connAck, string? assignedClientId)
+    {
+        var options = _broker.Options;
+        var properties = connAck.Properties;
+        if (assignedClientId is not null)
+        {
+            properties.AssignedClientIdentifier = assignedClientId;
+        }
+
+        if (options.MaxInflightMessages is > 0 and < ushort.MaxValue)
+        {
+            properties.ReceiveMaximum = (ushort)options.MaxInflightMessages;
+        }
+
+        if (options.MaxTopicAlias > 0)
+        {
+            properties.TopicAliasMaximum = options.MaxTopicAlias;
+        }
+
+        if (options.MaxQoS < 2)
+        {
+            properties.MaximumQoS = options.MaxQoS;
+        }
+
+        if (!options.RetainAvailable)
+        {
+            properties.RetainAvailable = 0;
+        }
+
+        if (options.MaxPacketSize > 0)
+        {
+            properties.MaximumPacketSize = (uint)options.MaxPacketSize;
+        }
+    }
+
+    private void RefuseConnect(ConnAckPacket connAck, ReasonCode code, string why)
+    {
+        connAck.ReasonCode = code;
+        connAck.SessionPresent = false;
+        connAck.Properties.Clear();
+        EnqueuePacket(connAck);
+        BrokerLog.ConnectRefused(_broker.Logger, Info.RemoteAddress, DisplayName, (byte)code, why);
+        RequestClose(DisconnectReason.ConnectRefused, null, $"CONNECT refused (0x{(byte)code:X2}): {why}");
+    }
+
+    /// <summary>The 5.0 properties that travel with a message from publisher to subscribers, owned; null if none.</summary>
+    internal static MqttProperties? ForwardedProperties(MqttProperties source)
+    {
+        if (source.PayloadFormatIndicator is null && source.ContentType is null && source.ResponseTopic is null
+            && source.CorrelationData is null && source.UserProperties.Count == 0)
+        {
+            return null;
+        }
+
+        var forwarded = new MqttProperties
+        {
+            PayloadFormatIndicator = source.PayloadFormatIndicator,
+            ContentType = source.ContentType?.ToOwned(),
+            ResponseTopic = source.ResponseTopic?.ToOwned(),
+            CorrelationData = source.CorrelationData?.ToArray(),
+        };
+        foreach (var property in source.UserProperties)
+        {
+            forwarded.UserProperties.Add(property.ToOwned());
+        }
+
+        return forwarded;
+    }
+}

@@ -1,0 +1,157 @@
+using System.Buffers;
+using System.Text;
+using Tether.Protocol;
+
+namespace Tether.Broker;
+
+/// <summary>Incoming PUBLISH: topic aliases, limits, QoS 1/2 acknowledgement and routing.</summary>
+internal sealed partial class MqttConnection
+{
+    private (string Topic, byte[] Utf8)[]? _incomingAliases;
+
+    private void HandlePublish(PublishPacket publish)
+    {
+        var options = _broker.Options;
+        _broker.Statistics.CountPublishReceived();
+        if ((byte)publish.QoS > options.MaxQoS)
+        {
+            Violation(ReasonCode.QoSNotSupported, $"PUBLISH with QoS {(int)publish.QoS} above max_qos {options.MaxQoS}"); // [MQTT-3.2.2-11]
+            return;
+        }
+
+        if (publish.Retain && !options.RetainAvailable)
+        {
+            Violation(ReasonCode.RetainNotSupported, "retained PUBLISH while retain_available is false"); // [MQTT-3.2.2-14]
+            return;
+        }
+
+        if (publish.Properties.SubscriptionIdentifiers.Count > 0)
+        {
+            Violation(ReasonCode.ProtocolError, "PUBLISH from a client with a subscription identifier"); // [MQTT-3.3.4-6]
+            return;
+        }
+
+        if (!TryResolveTopic(publish, out var topic, out var topicUtf8))
+        {
+            return;
+        }
+
+        var session = Session!;
+        if (publish.QoS == QualityOfService.ExactlyOnce)
+        {
+            lock (session.Gate)
+            {
+                if (session.IncomingQoS2.Contains(publish.PacketId))
+                {
+                    // A resend of a message already routed: acknowledge again, deliver nothing [MQTT-4.3.3-10 ff.].
+                    EnqueueAck(PacketType.PubRec, publish.PacketId, ReasonCode.Success);
+                    return;
+                }
+
+                if (session.IncomingQoS2.Count >= ReceiveMaximumForClient)
+                {
+                    Violation(ReasonCode.ReceiveMaximumExceeded, "more unacknowledged QoS 2 messages than the receive maximum"); // [MQTT-3.3.4-9]
+                    return;
+                }
+
+                session.IncomingQoS2.Add(publish.PacketId);
+            }
+        }
+
+        var acknowledgement = ReasonCode.Success;
+        if (options.MessageSizeLimit > 0 && publish.Payload.Length > options.MessageSizeLimit)
+        {
+            // Mosquitto's message_size_limit: the message is dropped but the flow completes, so the client moves on.
+            acknowledgement = ReasonCode.ImplementationSpecificError;
+            BrokerLog.MessageTooLarge(_broker.Logger, DisplayName, publish.Payload.Length, options.MessageSizeLimit);
+        }
+        else if (topic.StartsWith("$SYS", StringComparison.Ordinal) || !_broker.IsPublishAllowed(this, topic))
+        {
+            acknowledgement = ReasonCode.NotAuthorized;
+        }
+        else
+        {
+            var now = _broker.Time.GetUtcNow();
+            var message = new ApplicationMessage(
+                topic,
+                topicUtf8,
+                publish.Payload.ToArray(),
+                publish.QoS,
+                publish.Retain,
+                IsV5 ? ForwardedProperties(publish.Properties) : null,
+                publish.Properties.MessageExpiryInterval is { } seconds ? now.AddSeconds(seconds) : null,
+                ClientId);
+            var matched = _broker.Publish(message);
+            if (matched == 0)
+            {
+                acknowledgement = ReasonCode.NoMatchingSubscribers;
+            }
+        }
+
+        switch (publish.QoS)
+        {
+            case QualityOfService.AtLeastOnce:
+                EnqueueAck(PacketType.PubAck, publish.PacketId, IsV5 ? acknowledgement : ReasonCode.Success);
+                break;
+            case QualityOfService.ExactlyOnce:
+                EnqueueAck(PacketType.PubRec, publish.PacketId, IsV5 ? acknowledgement : ReasonCode.Success);
+                if (acknowledgement.IsError())
+                {
+                    // 5.0 §4.3.3: a PUBREC with an error ends the flow; the id is free again.
+                    lock (session.Gate)
+                    {
+                        session.IncomingQoS2.Remove(publish.PacketId);
+                    }
+                }
+
+                break;
+        }
+    }
+
+    private int ReceiveMaximumForClient => _broker.Options.MaxInflightMessages is > 0 and < ushort.MaxValue
+        ? _broker.Options.MaxInflightMessages
+        : ushort.MaxValue;
+
+    /// <summary>
+    /// The topic of a PUBLISH, resolving 5.0 topic aliases (§3.3.2.3.4): a topic with an alias (re)defines it,
+    /// an empty topic uses it. Aliases above the announced maximum are a protocol error [MQTT-3.3.2-9].
+    /// </summary>
+    private bool TryResolveTopic(PublishPacket publish, out string topic, out byte[] topicUtf8)
+    {
+        topic = string.Empty;
+        topicUtf8 = [];
+        var alias = publish.Properties.TopicAlias;
+        if (alias is null)
+        {
+            topicUtf8 = publish.Topic.Utf8.ToArray();
+            topic = Encoding.UTF8.GetString(topicUtf8);
+            return true;
+        }
+
+        var maximum = _broker.Options.MaxTopicAlias;
+        if (alias.Value > maximum)
+        {
+            Violation(ReasonCode.TopicAliasInvalid, $"topic alias {alias.Value} above the maximum {maximum}");
+            return false;
+        }
+
+        _incomingAliases ??= new (string, byte[])[maximum + 1];
+        if (!publish.Topic.IsEmpty)
+        {
+            topicUtf8 = publish.Topic.Utf8.ToArray();
+            topic = Encoding.UTF8.GetString(topicUtf8);
+            _incomingAliases[alias.Value] = (topic, topicUtf8);
+            return true;
+        }
+
+        var known = _incomingAliases[alias.Value];
+        if (known.Utf8 is null)
+        {
+            Violation(ReasonCode.ProtocolError, $"topic alias {alias.Value} used before it was defined");
+            return false;
+        }
+
+        (topic, topicUtf8) = known;
+        return true;
+    }
+}

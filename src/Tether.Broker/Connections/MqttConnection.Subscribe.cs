@@ -1,0 +1,71 @@
+using Tether.Protocol;
+
+namespace Tether.Broker;
+
+/// <summary>SUBSCRIBE and UNSUBSCRIBE (§3.8, §3.10).</summary>
+internal sealed partial class MqttConnection
+{
+    private void HandleSubscribe(SubscribePacket subscribe)
+    {
+        var session = Session!;
+        var options = _broker.Options;
+        var subscriptionId = subscribe.Properties.SubscriptionIdentifiers.Count > 0 ? subscribe.Properties.SubscriptionIdentifiers[0] : 0u;
+        var subAck = new SubAckPacket { PacketId = subscribe.PacketId };
+        List<(TopicSubscription Request, SubscriptionOptions Options, bool IsNew)>? retainedToSend = null;
+        foreach (var request in subscribe.Subscriptions)
+        {
+            if (!_broker.IsSubscribeAllowed(this, request.Filter))
+            {
+                subAck.ReasonCodes.Add(IsV5 ? ReasonCode.NotAuthorized : ReasonCode.UnspecifiedError);
+                continue;
+            }
+
+            var granted = (QualityOfService)Math.Min((byte)request.MaximumQoS, options.MaxQoS);
+            var subscriptionOptions = new SubscriptionOptions(granted, request.NoLocal, request.RetainAsPublished, request.RetainHandling, subscriptionId);
+            var isNew = _broker.Subscribe(session, request.Filter, subscriptionOptions);
+            subAck.ReasonCodes.Add((ReasonCode)(byte)granted);
+            BrokerLog.Subscribed(_broker.Logger, DisplayName, request.Filter, (int)granted);
+
+            // Retained messages go to new non-shared subscriptions per retain handling (§3.3.1.3, [MQTT-3.8.4-4]);
+            // shared subscriptions never receive them (§4.8.2).
+            var sendRetained = request.RetainHandling switch
+            {
+                RetainHandling.SendAtSubscribe => true,
+                RetainHandling.SendIfNewSubscription => isNew,
+                _ => false,
+            };
+            if (sendRetained && !TopicRules.IsSharedFilter(request.Filter))
+            {
+                (retainedToSend ??= []).Add((request, subscriptionOptions, isNew));
+            }
+        }
+
+        // SUBACK precedes the retained messages it triggers [MQTT-3.8.4-1].
+        EnqueuePacket(subAck);
+        if (retainedToSend is null)
+        {
+            return;
+        }
+
+        foreach (var (request, subscriptionOptions, _) in retainedToSend)
+        {
+            _broker.SendRetained(session, request.Filter, subscriptionOptions);
+        }
+    }
+
+    private void HandleUnsubscribe(UnsubscribePacket unsubscribe)
+    {
+        var session = Session!;
+        var unsubAck = new UnsubAckPacket { PacketId = unsubscribe.PacketId };
+        foreach (var filter in unsubscribe.Filters)
+        {
+            var existed = _broker.Unsubscribe(session, filter);
+            if (IsV5)
+            {
+                unsubAck.ReasonCodes.Add(existed ? ReasonCode.Success : ReasonCode.NoSubscriptionExisted);
+            }
+        }
+
+        EnqueuePacket(unsubAck);
+    }
+}

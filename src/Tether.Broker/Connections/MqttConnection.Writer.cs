@@ -1,0 +1,223 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Tether.Protocol;
+
+namespace Tether.Broker;
+
+/// <summary>The outbound side: the queue, the write loop and per-receiver PUBLISH encoding.</summary>
+internal sealed partial class MqttConnection
+{
+    // Reused by the single writer task, so encoding allocates nothing per packet.
+    private readonly PublishPacket _outgoingPublish = new();
+    private readonly AckPacket _outgoingPubAck = new(PacketType.PubAck);
+    private readonly AckPacket _outgoingPubRec = new(PacketType.PubRec);
+    private readonly AckPacket _outgoingPubRel = new(PacketType.PubRel);
+    private readonly AckPacket _outgoingPubComp = new(PacketType.PubComp);
+    private Dictionary<string, ushort>? _outgoingAliases;
+
+    /// <summary>The client's 5.0 maximum packet size; larger packets are not sent to it [MQTT-3.1.2-24].</summary>
+    private uint _clientMaximumPacketSize = uint.MaxValue;
+
+    /// <summary>The client's 5.0 topic alias maximum: how many aliases the broker may set up towards it.</summary>
+    private ushort _clientTopicAliasMaximum;
+
+    /// <summary>Queues a PUBLISH. QoS 0 messages beyond the queue limit are dropped and counted (slow consumer).</summary>
+    public void EnqueuePublish(ApplicationMessage message, ushort packetId, QualityOfService qos, bool retain, bool dup, uint[]? subscriptionIdentifiers)
+    {
+        if (qos == QualityOfService.AtMostOnce)
+        {
+            var limit = _broker.Options.MaxQueuedMessages;
+            if (Interlocked.Increment(ref _queuedQoS0) > limit && limit > 0)
+            {
+                Interlocked.Decrement(ref _queuedQoS0);
+                _broker.Statistics.CountDropped();
+                return;
+            }
+        }
+
+        if (!_outbound.Writer.TryWrite(OutboundItem.ForPublish(message, packetId, qos, retain, dup, subscriptionIdentifiers))
+            && qos == QualityOfService.AtMostOnce)
+        {
+            Interlocked.Decrement(ref _queuedQoS0);
+        }
+    }
+
+    public void EnqueueAck(PacketType type, ushort packetId, ReasonCode reasonCode) =>
+        _outbound.Writer.TryWrite(OutboundItem.ForAck(type, packetId, reasonCode));
+
+    public void EnqueuePacket(MqttPacket packet) => _outbound.Writer.TryWrite(OutboundItem.ForPacket(packet));
+
+    private async Task RunWriterAsync()
+    {
+        await Task.Yield();
+        var output = _transport.Output;
+        var reader = _outbound.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                var packets = 0;
+                var publishes = 0;
+                long bytes = 0;
+                var close = false;
+                while (reader.TryRead(out var item))
+                {
+                    if (item.Kind == OutboundKind.Close)
+                    {
+                        if (item.Packet is not null)
+                        {
+                            bytes += MqttPacketWriter.Write(output, item.Packet, ProtocolVersion);
+                            packets++;
+                        }
+
+                        close = true;
+                        break;
+                    }
+
+                    var written = WriteItem(output, item);
+                    if (written > 0)
+                    {
+                        bytes += written;
+                        packets++;
+                        publishes += item.Kind == OutboundKind.Publish ? 1 : 0;
+                    }
+                }
+
+                if (bytes > 0)
+                {
+                    _broker.Statistics.CountPacketsSent(packets, publishes, bytes);
+                    var flush = await output.FlushAsync().ConfigureAwait(false);
+                    if (flush.IsCompleted || flush.IsCanceled)
+                    {
+                        break;
+                    }
+                }
+
+                if (close)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or OperationCanceledException)
+        {
+            RequestClose(DisconnectReason.SocketError, null, ex.Message);
+        }
+        finally
+        {
+            RequestClose(DisconnectReason.SocketClosed, null, "connection closed");
+            await output.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Encodes one item; returns the bytes written (0 when the item was dropped).</summary>
+    private int WriteItem(PipeWriter output, in OutboundItem item)
+    {
+        switch (item.Kind)
+        {
+            case OutboundKind.Publish:
+                if (item.QoS == QualityOfService.AtMostOnce)
+                {
+                    Interlocked.Decrement(ref _queuedQoS0);
+                }
+
+                return WritePublish(output, item);
+            case OutboundKind.Ack:
+                var ack = item.AckType switch
+                {
+                    PacketType.PubAck => _outgoingPubAck,
+                    PacketType.PubRec => _outgoingPubRec,
+                    PacketType.PubRel => _outgoingPubRel,
+                    _ => _outgoingPubComp,
+                };
+                ack.PacketId = item.PacketId;
+                ack.ReasonCode = item.ReasonCode;
+                return MqttPacketWriter.WriteAck(output, ack, ProtocolVersion);
+            default:
+                return MqttPacketWriter.Write(output, item.Packet!, ProtocolVersion);
+        }
+    }
+
+    private int WritePublish(PipeWriter output, in OutboundItem item)
+    {
+        var message = item.Message!;
+        var now = _broker.Time.GetUtcNow();
+        if (message.IsExpired(now))
+        {
+            // 5.0 §3.3.2.3.3: an expired message is not delivered; its in-flight slot is given back.
+            Session?.Discard(item.PacketId);
+            return 0;
+        }
+
+        var publish = _outgoingPublish;
+        publish.Reset();
+        publish.QoS = item.QoS;
+        publish.Retain = item.Retain;
+        publish.Dup = item.Dup;
+        publish.PacketId = item.PacketId;
+        publish.Topic = new Utf8Text(message.TopicUtf8);
+        publish.Payload = new ReadOnlySequence<byte>(message.Payload);
+        if (IsV5)
+        {
+            FillOutgoingProperties(publish, message, item, now);
+        }
+
+        if (_clientMaximumPacketSize != uint.MaxValue
+            && (uint)MqttPacketWriter.GetSize(publish, ProtocolVersion) > _clientMaximumPacketSize)
+        {
+            // [MQTT-3.1.2-25]: too large for the client; discard as if sent.
+            Session?.Discard(item.PacketId);
+            _broker.Statistics.CountDropped();
+            return 0;
+        }
+
+        return MqttPacketWriter.WritePublish(output, publish, ProtocolVersion);
+    }
+
+    private void FillOutgoingProperties(PublishPacket publish, ApplicationMessage message, in OutboundItem item, DateTimeOffset now)
+    {
+        var target = publish.Properties;
+        if (message.Properties is { } source)
+        {
+            target.PayloadFormatIndicator = source.PayloadFormatIndicator;
+            target.ContentType = source.ContentType;
+            target.ResponseTopic = source.ResponseTopic;
+            target.CorrelationData = source.CorrelationData;
+            target.UserProperties.AddRange(source.UserProperties);
+        }
+
+        // [MQTT-3.3.2-6]: the forwarded expiry interval is what remains of it.
+        target.MessageExpiryInterval = message.RemainingExpirySeconds(now);
+        if (item.SubscriptionIdentifiers is { } identifiers)
+        {
+            target.SubscriptionIdentifiers.AddRange(identifiers);
+        }
+
+        if (_clientTopicAliasMaximum > 0)
+        {
+            ApplyOutgoingAlias(publish, message);
+        }
+    }
+
+    /// <summary>
+    /// Topic aliases towards the client (5.0 §3.3.2.3.4): the first PUBLISH of a topic carries topic and alias,
+    /// later ones only the alias. Aliases are handed out until the client's maximum; further topics go in full.
+    /// </summary>
+    private void ApplyOutgoingAlias(PublishPacket publish, ApplicationMessage message)
+    {
+        _outgoingAliases ??= new Dictionary<string, ushort>(StringComparer.Ordinal);
+        if (_outgoingAliases.TryGetValue(message.Topic, out var alias))
+        {
+            publish.Topic = Utf8Text.Empty;
+            publish.Properties.TopicAlias = alias;
+            return;
+        }
+
+        if (_outgoingAliases.Count < _clientTopicAliasMaximum)
+        {
+            alias = (ushort)(_outgoingAliases.Count + 1);
+            _outgoingAliases.Add(message.Topic, alias);
+            publish.Properties.TopicAlias = alias;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+
+namespace Tether.Broker;
+
+/// <summary>
+/// The broker's log lines, worded like Mosquitto's where Mosquitto has the line, so existing log watchers keep
+/// working; where Mosquitto is vague (why a client went away) these say exactly why. Event ids: 1xx connections,
+/// 2xx sessions and subscriptions, 3xx messages, 9xx internal failures.
+/// </summary>
+internal static partial class BrokerLog
+{
+    [LoggerMessage(100, LogLevel.Information, "New client connected from {Address} as {ClientId} (p{Protocol}, c{Clean}, k{KeepAlive}{User}).")]
+    public static partial void ClientConnected(ILogger logger, string address, string clientId, int protocol, int clean, int keepAlive, string user);
+
+    [LoggerMessage(101, LogLevel.Information, "Client {ClientId} ({Address}) disconnected: {Reason}{Detail}.")]
+    public static partial void ClientDisconnected(ILogger logger, string clientId, string address, string reason, string detail);
+
+    [LoggerMessage(102, LogLevel.Warning, "Client {ClientId} ({Address}) disconnected: protocol error 0x{Code:X2}: {Message}.")]
+    public static partial void ProtocolError(ILogger logger, string clientId, string address, byte code, string message);
+
+    [LoggerMessage(103, LogLevel.Warning, "Refused CONNECT from {Address} as {ClientId}: reason 0x{Code:X2}: {Why}.")]
+    public static partial void ConnectRefused(ILogger logger, string address, string clientId, byte code, string why);
+
+    [LoggerMessage(104, LogLevel.Warning, "Client {ClientId} already connected, closing old connection from {Address}.")]
+    public static partial void SessionTakenOver(ILogger logger, string clientId, string address);
+
+    [LoggerMessage(105, LogLevel.Warning, "Client {ClientId} has exceeded timeout, disconnecting (nothing received for {Seconds:0.#} s, keep alive {KeepAlive} s).")]
+    public static partial void KeepAliveTimeout(ILogger logger, string clientId, double seconds, int keepAlive);
+
+    [LoggerMessage(200, LogLevel.Debug, "{ClientId} {Qos} {Filter}")]
+    private static partial void SubscribedCore(ILogger logger, string clientId, int qos, string filter);
+
+    public static void Subscribed(ILogger logger, string clientId, string filter, int qos) => SubscribedCore(logger, clientId, qos, filter);
+
+    [LoggerMessage(201, LogLevel.Information, "Expiring client {ClientId}: its session expiry interval passed.")]
+    public static partial void SessionExpired(ILogger logger, string clientId);
+
+    [LoggerMessage(300, LogLevel.Warning, "Dropped a {Size}-byte PUBLISH from {ClientId}: larger than message_size_limit {Limit}.")]
+    public static partial void MessageTooLarge(ILogger logger, string clientId, long size, int limit);
+
+    [LoggerMessage(900, LogLevel.Error, "Connection of {ClientId} ({Address}) failed unexpectedly.")]
+    public static partial void ConnectionFailed(ILogger logger, string clientId, string address, Exception exception);
+}

@@ -1,0 +1,64 @@
+namespace Tether.Broker;
+
+/// <summary>Publishing, subscriptions and retained messages.</summary>
+public sealed partial class MqttBroker
+{
+    /// <summary>Stores a retained message if it is one, and delivers the message to its subscribers; returns how many sessions it went to.</summary>
+    internal int Publish(ApplicationMessage message)
+    {
+        if (message.Retain && Options.RetainAvailable)
+        {
+            _retained.Set(message);
+        }
+
+        return _router.Route(message);
+    }
+
+    /// <summary>Adds or replaces a subscription; returns whether it is new for this session.</summary>
+    internal bool Subscribe(Session session, string filter, SubscriptionOptions options)
+    {
+        bool isNew;
+        lock (session.Gate)
+        {
+            isNew = session.Subscriptions.TryAdd(filter, options);
+            if (!isNew)
+            {
+                session.Subscriptions[filter] = options;
+            }
+        }
+
+        _router.Subscriptions.Subscribe(filter, session, options);
+        return isNew;
+    }
+
+    internal bool Unsubscribe(Session session, string filter)
+    {
+        bool existed;
+        lock (session.Gate)
+        {
+            existed = session.Subscriptions.Remove(filter);
+        }
+
+        _router.Subscriptions.Unsubscribe(filter, session);
+        return existed;
+    }
+
+    /// <summary>Sends the retained messages matching a new subscription, flagged retained [MQTT-3.3.1-8 (3.1.1)].</summary>
+    internal void SendRetained(Session session, string filter, SubscriptionOptions options)
+    {
+        var identifiers = options.SubscriptionIdentifier == 0 ? null : SingleIdentifierCache.Get(options.SubscriptionIdentifier);
+        foreach (var message in _retained.Find(filter, Time.GetUtcNow()))
+        {
+            var qos = Options.UpgradeOutgoingQoS
+                ? options.MaximumQoS
+                : (Protocol.QualityOfService)Math.Min((byte)message.QoS, (byte)options.MaximumQoS);
+            session.Deliver(message, qos, retain: true, identifiers);
+        }
+    }
+
+    internal bool IsPublishAllowed(MqttConnection connection, string topic) =>
+        Authorizer?.CanPublish(connection.ClientId!, connection.UserName, topic) ?? true;
+
+    internal bool IsSubscribeAllowed(MqttConnection connection, string filter) =>
+        Authorizer?.CanSubscribe(connection.ClientId!, connection.UserName, filter) ?? true;
+}

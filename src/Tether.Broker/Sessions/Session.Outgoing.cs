@@ -1,0 +1,248 @@
+using Tether.Protocol;
+
+namespace Tether.Broker;
+
+/// <summary>Outgoing QoS flows: packet ids, the in-flight window, the offline queue and redelivery.</summary>
+internal sealed partial class Session
+{
+    private readonly Dictionary<ushort, InflightMessage> _inflight = [];
+    private readonly Queue<QueuedDelivery> _pending = new();
+    private long _pendingBytes;
+    private ushort _lastPacketId;
+    private long _sendSequence;
+
+    /// <summary>The most messages this session may have in flight: the broker's limit and the client's receive maximum.</summary>
+    public int InflightLimit { get; set; } = 20;
+
+    public int InflightCount
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _inflight.Count;
+            }
+        }
+    }
+
+    public int QueuedCount
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _pending.Count;
+            }
+        }
+    }
+
+    /// <summary>Hands a message to this session, to send now, queue, or drop by the limits.</summary>
+    public void Deliver(ApplicationMessage message, QualityOfService qos, bool retain, uint[]? subscriptionIdentifiers)
+    {
+        lock (Gate)
+        {
+            if (IsEnded)
+            {
+                return;
+            }
+
+            var connection = Connection;
+            if (qos == QualityOfService.AtMostOnce)
+            {
+                if (connection is not null)
+                {
+                    connection.EnqueuePublish(message, 0, qos, retain, dup: false, subscriptionIdentifiers);
+                }
+                else if (_broker.Options.QueueQoS0Messages && !ExpiresWhenDisconnected)
+                {
+                    Enqueue(new QueuedDelivery(message, qos, retain, subscriptionIdentifiers));
+                }
+
+                return;
+            }
+
+            if (connection is not null && _pending.Count == 0 && _inflight.Count < InflightLimit)
+            {
+                SendNow(connection, message, qos, retain, subscriptionIdentifiers);
+                return;
+            }
+
+            Enqueue(new QueuedDelivery(message, qos, retain, subscriptionIdentifiers));
+        }
+    }
+
+    /// <summary>PUBACK for a QoS 1 message, or PUBCOMP for QoS 2: the message is done.</summary>
+    public void Complete(ushort packetId, PacketType ackType)
+    {
+        lock (Gate)
+        {
+            if (!_inflight.TryGetValue(packetId, out var entry))
+            {
+                return;
+            }
+
+            var expected = entry.QoS == QualityOfService.AtLeastOnce ? PacketType.PubAck : PacketType.PubComp;
+            if (ackType != expected || (ackType == PacketType.PubComp && !entry.Released))
+            {
+                return;
+            }
+
+            _inflight.Remove(packetId);
+            _broker.Statistics.CountDelivered();
+            PumpPending();
+        }
+    }
+
+    /// <summary>PUBREC: the receiver has the QoS 2 message; release it. Returns whether the id was known.</summary>
+    public bool Receive(ushort packetId, ReasonCode reasonCode)
+    {
+        lock (Gate)
+        {
+            if (!_inflight.TryGetValue(packetId, out var entry) || entry.QoS != QualityOfService.ExactlyOnce)
+            {
+                return false;
+            }
+
+            if (reasonCode.IsError())
+            {
+                // 5.0 §4.3.3: a PUBREC with an error ends the flow for that message.
+                _inflight.Remove(packetId);
+                PumpPending();
+                return true;
+            }
+
+            _inflight[packetId] = entry with { Released = true };
+            Connection?.EnqueueAck(PacketType.PubRel, packetId, ReasonCode.Success);
+            return true;
+        }
+    }
+
+    /// <summary>Gives up on an in-flight message that will not be sent (expired, or too large for the client).</summary>
+    public void Discard(ushort packetId)
+    {
+        if (packetId == 0)
+        {
+            return;
+        }
+
+        lock (Gate)
+        {
+            if (_inflight.Remove(packetId))
+            {
+                PumpPending();
+            }
+        }
+    }
+
+    /// <summary>
+    /// After a reconnect with a kept session: resend unacknowledged PUBLISH with DUP set and PUBREL for released
+    /// QoS 2 messages, in their original order [MQTT-4.4.0-1], then send what queued while offline.
+    /// </summary>
+    public void Resume()
+    {
+        lock (Gate)
+        {
+            var connection = Connection;
+            if (connection is null)
+            {
+                return;
+            }
+
+            if (_inflight.Count > 0)
+            {
+                var ordered = new List<KeyValuePair<ushort, InflightMessage>>(_inflight);
+                ordered.Sort(static (a, b) => a.Value.Sequence.CompareTo(b.Value.Sequence));
+                foreach (var (packetId, entry) in ordered)
+                {
+                    if (entry.Released)
+                    {
+                        connection.EnqueueAck(PacketType.PubRel, packetId, ReasonCode.Success);
+                    }
+                    else
+                    {
+                        connection.EnqueuePublish(entry.Message, packetId, entry.QoS, entry.Retain, dup: true, entry.SubscriptionIdentifiers);
+                    }
+                }
+            }
+
+            PumpPending();
+        }
+    }
+
+    private void SendNow(MqttConnection connection, ApplicationMessage message, QualityOfService qos, bool retain, uint[]? subscriptionIdentifiers)
+    {
+        var packetId = NextPacketId();
+        _inflight[packetId] = new InflightMessage(message, qos, retain, subscriptionIdentifiers, Released: false, ++_sendSequence);
+        connection.EnqueuePublish(message, packetId, qos, retain, dup: false, subscriptionIdentifiers);
+    }
+
+    private void PumpPending()
+    {
+        var connection = Connection;
+        if (connection is null)
+        {
+            return;
+        }
+
+        var now = _broker.Time.GetUtcNow();
+        while (_pending.Count > 0)
+        {
+            var next = _pending.Peek();
+            if (next.QoS != QualityOfService.AtMostOnce && _inflight.Count >= InflightLimit)
+            {
+                return;
+            }
+
+            _pending.Dequeue();
+            _pendingBytes -= next.Message.Payload.Length;
+            if (next.Message.IsExpired(now))
+            {
+                continue;
+            }
+
+            if (next.QoS == QualityOfService.AtMostOnce)
+            {
+                connection.EnqueuePublish(next.Message, 0, next.QoS, next.Retain, dup: false, next.SubscriptionIdentifiers);
+            }
+            else
+            {
+                SendNow(connection, next.Message, next.QoS, next.Retain, next.SubscriptionIdentifiers);
+            }
+        }
+    }
+
+    private void Enqueue(in QueuedDelivery delivery)
+    {
+        var options = _broker.Options;
+        var overCount = options.MaxQueuedMessages > 0 && _pending.Count >= options.MaxQueuedMessages;
+        var overBytes = options.MaxQueuedBytes > 0 && _pendingBytes + delivery.Message.Payload.Length > options.MaxQueuedBytes;
+        if (overCount || overBytes)
+        {
+            _broker.Statistics.CountDropped();
+            return;
+        }
+
+        _pending.Enqueue(delivery);
+        _pendingBytes += delivery.Message.Payload.Length;
+    }
+
+    /// <summary>The next packet identifier not in use by an in-flight message; never 0 [MQTT-2.2.1-3].</summary>
+    private ushort NextPacketId()
+    {
+        for (var attempt = 0; attempt < ushort.MaxValue; attempt++)
+        {
+            _lastPacketId = _lastPacketId == ushort.MaxValue ? (ushort)1 : (ushort)(_lastPacketId + 1);
+            if (!_inflight.ContainsKey(_lastPacketId))
+            {
+                return _lastPacketId;
+            }
+        }
+
+        throw new InvalidOperationException("All 65535 packet identifiers are in flight; the in-flight limit should prevent this.");
+    }
+
+    private readonly record struct InflightMessage(
+        ApplicationMessage Message, QualityOfService QoS, bool Retain, uint[]? SubscriptionIdentifiers, bool Released, long Sequence);
+
+    private readonly record struct QueuedDelivery(ApplicationMessage Message, QualityOfService QoS, bool Retain, uint[]? SubscriptionIdentifiers);
+}
