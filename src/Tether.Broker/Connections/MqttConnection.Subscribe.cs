@@ -5,6 +5,9 @@ namespace Tether.Broker;
 /// <summary>SUBSCRIBE and UNSUBSCRIBE (§3.8, §3.10).</summary>
 internal sealed partial class MqttConnection
 {
+    /// <summary>Most levels a topic filter may have; Mosquitto's limit on topic hierarchy depth is the same, 200.</summary>
+    private const int MaxTopicLevels = 200;
+
     private void HandleSubscribe(SubscribePacket subscribe)
     {
         var session = Session!;
@@ -14,6 +17,13 @@ internal sealed partial class MqttConnection
         List<(TopicSubscription Request, SubscriptionOptions Options, bool IsNew)>? retainedToSend = null;
         foreach (var request in subscribe.Subscriptions)
         {
+            if (request.Filter.AsSpan().Count('/') >= MaxTopicLevels)
+            {
+                // Matching recurses once per '+' level; an absurdly deep filter is refused rather than walked.
+                subAck.ReasonCodes.Add(IsV5 ? ReasonCode.TopicFilterInvalid : ReasonCode.UnspecifiedError);
+                continue;
+            }
+
             if (!_broker.IsSubscribeAllowed(this, request.Filter))
             {
                 subAck.ReasonCodes.Add(IsV5 ? ReasonCode.NotAuthorized : ReasonCode.UnspecifiedError);
