@@ -1,0 +1,502 @@
+#!/usr/bin/env bash
+# Interop suite: drives third-party MQTT clients (Debian's mosquitto_pub/mosquitto_sub, Paho Python,
+# MQTT.js) against a broker that this script starts on 127.0.0.1 on a free port.
+#
+#   interop/run.sh [--broker-cmd "CMD"] [--only REGEX] [--keep]
+#
+# CMD is a shell command line; "{conf}" is replaced by the path of a generated config file
+# ("listener PORT 127.0.0.1" + "allow_anonymous true") and "{port}" by the port. Precedence:
+# --broker-cmd, then $TETHER_BROKER_CMD, then Tether:
+#   dotnet "$REPO/src/Tether/bin/Release/net10.0/tether.dll" -c {conf}
+# Example against Mosquitto:  interop/run.sh --broker-cmd "/usr/sbin/mosquitto -c {conf}"
+#
+# Prints "PASS name" / "FAIL name: why" per check and "N passed, M failed" as the last line;
+# exits 0 iff nothing failed.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/.." && pwd)"
+SELF="$HERE/run.sh"
+PY=/usr/bin/python3 # Debian's python3, the one python3-paho-mqtt belongs to
+HOST=127.0.0.1
+CHECK_TIMEOUT="${INTEROP_CHECK_TIMEOUT:-40}" # seconds, per check
+START_TIMEOUT=30                             # seconds for the broker to accept connections
+
+# ---------------------------------------------------------------------------------------------
+# Helpers used inside checks (each check runs in its own process: "run.sh --run-check NAME").
+# ---------------------------------------------------------------------------------------------
+
+fail() {
+	echo "$*"
+	exit 1
+}
+
+rand() { printf '%04x%04x%04x' "$RANDOM" "$RANDOM" "$RANDOM"; }
+
+# mosquitto_pub with the broker's address; every call bounded.
+mpub() { timeout 10 mosquitto_pub -h "$HOST" -p "$BROKER_PORT" "$@"; }
+
+# One-shot subscriber, bounded: msub ARGS... (caller passes -C/-W).
+msub() { timeout 15 mosquitto_sub -h "$HOST" -p "$BROKER_PORT" "$@"; }
+
+SUB_PIDS=()
+cleanup_subs() {
+	local p
+	for p in "${SUB_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+}
+
+# start_sub OUT FORMAT ARGS...: background mosquitto_sub that also subscribes to this check's
+# sync topic; FORMAT must contain "|%t|" so sync messages can be told apart.
+start_sub() {
+	local out="$1" fmt="$2"
+	shift 2
+	timeout 30 mosquitto_sub -h "$HOST" -p "$BROKER_PORT" -F "$fmt" -t "$SYNC" "$@" \
+		>"$out" 2>"$out.err" &
+	SUB_PIDS+=("$!")
+	echo "$!" >"$out.pid"
+}
+
+# wait_ready OUT: publish to the sync topic until the subscriber writing OUT has received one,
+# which proves its SUBSCRIBE (all filters are sent in one packet) has been processed. Bounded.
+wait_ready() {
+	local out="$1"
+	for _ in $(seq 1 50); do
+		if grep -qF "$SYNC|ready" "$out" 2>/dev/null; then return 0; fi
+		if ! kill -0 "$(cat "$out.pid")" 2>/dev/null; then
+			fail "subscriber exited before it was ready: $(tail -n 2 "$out.err" | tr '\n' ' ')"
+		fi
+		mpub -t "$SYNC" -m ready -q 0 || true
+		sleep 0.2
+	done
+	fail "subscriber never received a sync message on $SYNC within 10 s"
+}
+
+# wait_done OUT: publish "done" on the sync topic (QoS 1, after the check's own publishes, from a
+# later connection) and wait until OUT has it. Everything published before it has been routed.
+wait_done() {
+	local out="$1"
+	mpub -t "$SYNC" -m "done" -q 1 || fail "could not publish the done marker"
+	for _ in $(seq 1 100); do
+		if grep -qF "$SYNC|done" "$out" 2>/dev/null; then return 0; fi
+		sleep 0.1
+	done
+	fail "subscriber did not receive the done marker within 10 s; got: $(head -c 300 "$out")"
+}
+
+# wait_lines OUT N: wait (bounded) until OUT holds N lines that are not sync messages.
+wait_lines() {
+	local out="$1" n="$2"
+	for _ in $(seq 1 100); do
+		if [ "$(data_lines "$out" | wc -l)" -ge "$n" ]; then return 0; fi
+		sleep 0.1
+	done
+	fail "expected $n message(s) within 10 s, got: $(data_lines "$out" | tr '\n' ';')"
+}
+
+data_lines() { grep -vF "$SYNC|" "$1" 2>/dev/null || true; }
+
+# expect_lines OUT EXPECTED: the non-sync lines must equal EXPECTED (newline-separated) exactly.
+expect_lines() {
+	local got
+	got="$(data_lines "$1")"
+	if [ "$got" != "$2" ]; then
+		fail "got [$(echo "$got" | tr '\n' ';')], expected [$(echo "$2" | tr '\n' ';')]"
+	fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# Checks: mosquitto_pub / mosquitto_sub
+# ---------------------------------------------------------------------------------------------
+
+# pubsub VERSION QOS: three messages from one mosquitto_pub connection arrive once, in order,
+# at the granted QoS, with retain=0.
+pubsub() {
+	local v="$1" q="$2" topic out
+	topic="interop/pubsub/$v/q$q/$(rand)"
+	out="$WORK_CHECK/sub.out"
+	start_sub "$out" '%r|%q|%t|%p' -V "$v" -q "$q" -t "$topic"
+	wait_ready "$out"
+	printf 'one-%s\ntwo-%s\nthree-%s\n' "$v" "$v" "$v" | mpub -V "$v" -q "$q" -t "$topic" -l ||
+		fail "mosquitto_pub -V $v -q $q failed"
+	wait_lines "$out" 3
+	wait_done "$out"
+	expect_lines "$out" "$(printf '0|%s|%s|one-%s\n0|%s|%s|two-%s\n0|%s|%s|three-%s' \
+		"$q" "$topic" "$v" "$q" "$topic" "$v" "$q" "$topic" "$v")"
+}
+check_pubsub_v31_qos0() { pubsub mqttv31 0; }
+check_pubsub_v31_qos1() { pubsub mqttv31 1; }
+check_pubsub_v31_qos2() { pubsub mqttv31 2; }
+check_pubsub_v311_qos0() { pubsub mqttv311 0; }
+check_pubsub_v311_qos1() { pubsub mqttv311 1; }
+check_pubsub_v311_qos2() { pubsub mqttv311 2; }
+check_pubsub_v5_qos0() { pubsub mqttv5 0; }
+check_pubsub_v5_qos1() { pubsub mqttv5 1; }
+check_pubsub_v5_qos2() { pubsub mqttv5 2; }
+
+# QoS downgrade: published at QoS 2, subscribed at QoS 1 -> delivered at QoS 1; and the reverse.
+check_pubsub_qos_downgrade() {
+	local topic out
+	topic="interop/downgrade/$(rand)"
+	out="$WORK_CHECK/sub.out"
+	start_sub "$out" '%r|%q|%t|%p' -q 1 -t "$topic"
+	wait_ready "$out"
+	mpub -q 2 -t "$topic" -m high || fail "publish failed"
+	mpub -q 0 -t "$topic" -m low || fail "publish failed"
+	wait_done "$out"
+	expect_lines "$out" "$(printf '0|1|%s|high\n0|0|%s|low' "$topic" "$topic")"
+}
+
+# MQTT v5 properties set by mosquitto_pub -D reach a v5 mosquitto_sub.
+check_mosquitto_v5_properties() {
+	local topic out
+	topic="interop/v5props/$(rand)"
+	out="$WORK_CHECK/sub.out"
+	start_sub "$out" '%P|%C|%R|%t|%p' -V mqttv5 -q 1 -t "$topic"
+	wait_ready "$out"
+	mpub -V mqttv5 -q 1 -t "$topic" -m props \
+		-D publish user-property colour blue \
+		-D publish content-type text/plain \
+		-D publish response-topic "$topic/reply" || fail "mosquitto_pub -D failed"
+	wait_done "$out"
+	expect_lines "$out" "colour:blue|text/plain|$topic/reply|$topic|props"
+}
+
+# A retained message reaches a later subscriber with the retain flag; replacing it works.
+check_retained_new_subscriber() {
+	local topic got
+	topic="interop/retained/new/$(rand)"
+	mpub -q 1 -r -t "$topic" -m first || fail "retained publish failed"
+	mpub -q 1 -r -t "$topic" -m second || fail "retained publish failed"
+	got="$(msub -q 1 -t "$topic" -C 1 -W 10 -F '%r|%q|%t|%p')" || fail "no retained message (rc=$?)"
+	[ "$got" = "1|1|$topic|second" ] || fail "got '$got', expected '1|1|$topic|second'"
+	mpub -q 1 -r -n -t "$topic" || true
+}
+
+# A retained PUBLISH is forwarded to existing subscriptions with retain=0 (MQTT 3.1.1 3.3.1.3).
+check_retained_live_subscriber() {
+	local topic out
+	topic="interop/retained/live/$(rand)"
+	out="$WORK_CHECK/sub.out"
+	start_sub "$out" '%r|%q|%t|%p' -q 1 -t "$topic"
+	wait_ready "$out"
+	mpub -q 1 -r -t "$topic" -m live || fail "retained publish failed"
+	wait_done "$out"
+	expect_lines "$out" "0|1|$topic|live"
+	mpub -q 1 -r -n -t "$topic" || true
+}
+
+# An empty retained PUBLISH deletes the retained message (a new subscriber gets nothing), and is
+# itself forwarded to existing subscribers as a normal zero-length message.
+check_retained_clear() {
+	local topic out got rc
+	topic="interop/retained/clear/$(rand)"
+	mpub -q 1 -r -t "$topic" -m doomed || fail "retained publish failed"
+	out="$WORK_CHECK/sub.out"
+	start_sub "$out" '%r|%q|%t|%p' -q 1 -t "$topic"
+	wait_ready "$out"
+	wait_lines "$out" 1 # the retained message itself, delivered on subscribe
+	mpub -q 1 -r -n -t "$topic" || fail "empty retained publish failed"
+	wait_done "$out"
+	expect_lines "$out" "$(printf '1|1|%s|doomed\n0|1|%s|' "$topic" "$topic")"
+	rc=0
+	got="$(msub -q 1 -t "$topic" -C 1 -W 2 -F '%r|%q|%t|%p')" || rc=$?
+	[ -z "$got" ] || fail "deleted retained message still delivered: '$got'"
+	[ "$rc" -eq 27 ] || fail "mosquitto_sub -W 2 exited $rc, expected 27 (timed out, no message)"
+}
+
+# '+' matches exactly one level (an empty one too), never more, never none.
+check_wildcard_plus() {
+	local p out t
+	p="interop/plus/$(rand)"
+	out="$WORK_CHECK/sub.out"
+	start_sub "$out" '%t|%p' -q 1 -t "$p/+/c"
+	wait_ready "$out"
+	for t in "$p/a/c" "$p/a/b/c" "$p/c" "$p/b/c" "$p//c" "$p/a/cx" "$p/a/c/d"; do
+		mpub -q 1 -t "$t" -m x || fail "publish to $t failed"
+	done
+	wait_done "$out"
+	expect_lines "$out" "$(printf '%s/a/c|x\n%s/b/c|x\n%s//c|x' "$p" "$p" "$p")"
+}
+
+# '#' matches the parent level and everything below it, nothing beside it.
+check_wildcard_hash() {
+	local p out t
+	p="interop/hash/$(rand)"
+	out="$WORK_CHECK/sub.out"
+	start_sub "$out" '%t|%p' -q 1 -t "$p/#" -t "$p-b/+/#"
+	wait_ready "$out"
+	for t in "$p" "$p/a" "$p/a/b/c" "${p}x/a" "$p-b" "$p-b/1" "$p-b/1/2" "other/$p"; do
+		mpub -q 1 -t "$t" -m x || fail "publish to $t failed"
+	done
+	wait_done "$out"
+	expect_lines "$out" "$(printf '%s|x\n%s/a|x\n%s/a/b/c|x\n%s-b/1|x\n%s-b/1/2|x' "$p" "$p" "$p" "$p" "$p")"
+}
+
+# Topics starting with '$' are not matched by filters starting with a wildcard, but are by
+# filters that name the '$' level.
+check_wildcard_dollar() {
+	local d all plus named
+	d="\$interop$(rand)"
+	all="$WORK_CHECK/all.out"
+	plus="$WORK_CHECK/plus.out"
+	named="$WORK_CHECK/named.out"
+	start_sub "$all" '%t|%p' -q 1 -t '#'
+	start_sub "$plus" '%t|%p' -q 1 -t '+/bar' -t '+/+'
+	start_sub "$named" '%t|%p' -q 1 -t "$d/#"
+	wait_ready "$all"
+	wait_ready "$plus"
+	wait_ready "$named"
+	mpub -q 1 -t "$d/bar" -m dollar || fail "publish to $d/bar failed (broker refused a \$ topic?)"
+	wait_done "$all"
+	wait_done "$plus"
+	wait_done "$named"
+	expect_lines "$named" "$d/bar|dollar"
+	if data_lines "$all" | grep -q '^\$'; then
+		fail "'#' received \$ topic(s): $(data_lines "$all" | grep '^\$' | head -3 | tr '\n' ';')"
+	fi
+	if data_lines "$plus" | grep -q '^\$'; then
+		fail "'+/bar' or '+/+' received \$ topic(s): $(data_lines "$plus" | grep '^\$' | head -3 | tr '\n' ';')"
+	fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# Checks: Paho Python (interop/python/*.py) and MQTT.js (interop/node/check.js)
+# ---------------------------------------------------------------------------------------------
+
+py() {
+	local script="$1"
+	shift
+	cd "$HERE/python" && PYTHONDONTWRITEBYTECODE=1 "$PY" "$script.py" "$@"
+}
+
+check_paho_will_abrupt() { py will abrupt; }
+check_paho_will_clean_disconnect() { py will clean; }
+check_paho_will_v5_delay_properties() { py will v5_delay; }
+check_paho_persistent_session_v311() { py session persistent_v311; }
+check_paho_persistent_session_v5() { py session persistent_v5; }
+check_paho_qos2_exactly_once() { py session qos2_exactly_once; }
+check_paho_v5_properties() { py mqtt5 properties; }
+check_paho_v5_message_expiry_retained() { py mqtt5 expiry_retained; }
+check_paho_v5_message_expiry_queued() { py mqtt5 expiry_queued; }
+check_paho_v5_subscription_identifier() { py mqtt5 subscription_id; }
+check_paho_v5_no_local() { py mqtt5 no_local; }
+check_paho_v5_retain_options() { py mqtt5 retain_options; }
+
+check_mqttjs_v5() { cd "$HERE/node" && node check.js v5; }
+check_mqttjs_v311() { cd "$HERE/node" && node check.js v311; }
+
+check_garbage_input() { py garbage garbage; }
+
+check_broker_still_running() {
+	kill -0 "$BROKER_PID" 2>/dev/null || fail "the broker process has exited"
+	local topic out
+	topic="interop/alive/$(rand)"
+	out="$WORK_CHECK/sub.out"
+	start_sub "$out" '%t|%p' -q 1 -t "$topic"
+	wait_ready "$out"
+	mpub -q 1 -t "$topic" -m bye || fail "final publish failed"
+	wait_done "$out"
+	expect_lines "$out" "$topic|bye"
+}
+
+CHECKS=(
+	pubsub_v31_qos0 pubsub_v31_qos1 pubsub_v31_qos2
+	pubsub_v311_qos0 pubsub_v311_qos1 pubsub_v311_qos2
+	pubsub_v5_qos0 pubsub_v5_qos1 pubsub_v5_qos2
+	pubsub_qos_downgrade
+	mosquitto_v5_properties
+	retained_new_subscriber retained_live_subscriber retained_clear
+	wildcard_plus wildcard_hash wildcard_dollar
+	paho_will_abrupt paho_will_clean_disconnect paho_will_v5_delay_properties
+	paho_persistent_session_v311 paho_persistent_session_v5
+	paho_qos2_exactly_once
+	paho_v5_properties paho_v5_message_expiry_retained paho_v5_message_expiry_queued
+	paho_v5_subscription_identifier paho_v5_no_local paho_v5_retain_options
+	mqttjs_v5 mqttjs_v311
+	garbage_input
+	broker_still_running
+)
+
+# ---------------------------------------------------------------------------------------------
+# Internal entry point: run one check (inside `timeout`, from the main loop below).
+# ---------------------------------------------------------------------------------------------
+if [ "${1:-}" = "--run-check" ]; then
+	name="$2"
+	: "${BROKER_PORT:?}" "${BROKER_PID:?}" "${WORK_CHECK:?}"
+	SYNC="interop/sync/$name/$(rand)"
+	trap cleanup_subs EXIT
+	"check_$name"
+	exit 0
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Main
+# ---------------------------------------------------------------------------------------------
+BROKER_CMD="${TETHER_BROKER_CMD:-}"
+ONLY=""
+KEEP=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--broker-cmd)
+		BROKER_CMD="${2:?--broker-cmd needs a value}"
+		shift 2
+		;;
+	--only)
+		ONLY="${2:?--only needs a regex}"
+		shift 2
+		;;
+	--keep)
+		KEEP=1
+		shift
+		;;
+	-h | --help)
+		sed -n '2,15p' "$SELF" | sed 's/^# \{0,1\}//'
+		exit 0
+		;;
+	*)
+		echo "unknown argument: $1 (see --help)" >&2
+		exit 2
+		;;
+	esac
+done
+
+TETHER_DLL="$REPO/src/Tether/bin/Release/net10.0/tether.dll"
+if [ -z "$BROKER_CMD" ]; then
+	BROKER_CMD="dotnet \"$TETHER_DLL\" -c {conf}"
+	if [ ! -f "$TETHER_DLL" ]; then
+		echo "FAIL broker_start: $TETHER_DLL does not exist (build with: dotnet build Tether.sln -c Release)"
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+fi
+
+mkdir -p "$HERE/.work"
+WORK="$(mktemp -d "$HERE/.work/run.XXXXXX")"
+BROKER_PID=""
+BROKER_LOG="$WORK/broker.log"
+
+stop_broker() {
+	[ -n "$BROKER_PID" ] || return 0
+	if kill -0 "$BROKER_PID" 2>/dev/null; then
+		kill -TERM -- "-$BROKER_PID" 2>/dev/null || kill -TERM "$BROKER_PID" 2>/dev/null || true
+		for _ in $(seq 1 50); do
+			kill -0 "$BROKER_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		if kill -0 "$BROKER_PID" 2>/dev/null; then
+			echo "broker did not stop within 5 s of SIGTERM; killing it" >&2
+			kill -KILL -- "-$BROKER_PID" 2>/dev/null || kill -KILL "$BROKER_PID" 2>/dev/null || true
+		fi
+	fi
+	wait "$BROKER_PID" 2>/dev/null || true
+	BROKER_PID=""
+}
+on_exit() {
+	stop_broker
+	[ "$KEEP" = 1 ] || rm -rf "$WORK"
+}
+trap on_exit EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+	"$PY" -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()'
+}
+
+# start_broker: returns 0 when the port accepts connections, 1 if the broker exited first
+# (e.g. the port was taken in between), exits the script if it never came up.
+start_broker() {
+	BROKER_PORT="$(free_port)"
+	local conf="$WORK/broker.conf" cmd
+	printf 'listener %s 127.0.0.1\nallow_anonymous true\n' "$BROKER_PORT" >"$conf"
+	cmd="${BROKER_CMD//\{conf\}/$conf}"
+	cmd="${cmd//\{port\}/$BROKER_PORT}"
+	echo "broker: $cmd" >&2
+	# Own session/process group, so stopping it reaches any children too.
+	setsid bash -c "exec $cmd" </dev/null >>"$BROKER_LOG" 2>&1 &
+	BROKER_PID=$!
+	local deadline=$((SECONDS + START_TIMEOUT))
+	while [ "$SECONDS" -lt "$deadline" ]; do
+		if ! kill -0 "$BROKER_PID" 2>/dev/null; then
+			wait "$BROKER_PID" 2>/dev/null || true
+			BROKER_PID=""
+			return 1
+		fi
+		if (exec 3<>"/dev/tcp/$HOST/$BROKER_PORT") 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.2
+	done
+	echo "FAIL broker_start: port $BROKER_PORT not accepting connections after ${START_TIMEOUT}s; log:"
+	tail -n 30 "$BROKER_LOG" | sed 's/^/  | /'
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
+started=0
+for attempt in 1 2 3; do
+	if start_broker; then
+		started=1
+		break
+	fi
+	echo "broker exited during startup (attempt $attempt)" >&2
+done
+if [ "$started" != 1 ]; then
+	echo "FAIL broker_start: the broker exited during startup; log:"
+	tail -n 30 "$BROKER_LOG" | sed 's/^/  | /'
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+echo "broker up on $HOST:$BROKER_PORT (pid $BROKER_PID)" >&2
+
+# Node dependencies: CI runs `npm ci` first; do it here too if they are missing.
+if [ ! -d "$HERE/node/node_modules/mqtt" ]; then
+	(cd "$HERE/node" && npm ci --no-audit --no-fund --loglevel=error >&2) ||
+		echo "npm ci failed; MQTT.js checks will fail" >&2
+fi
+
+passed=0
+failed=0
+failed_names=()
+t0=$SECONDS
+for name in "${CHECKS[@]}"; do
+	if [ -n "$ONLY" ] && ! [[ "$name" =~ $ONLY ]]; then continue; fi
+	dir="$WORK/$name"
+	mkdir -p "$dir"
+	rc=0
+	BROKER_PORT="$BROKER_PORT" BROKER_PID="$BROKER_PID" WORK_CHECK="$dir" \
+		timeout -k 5 "$CHECK_TIMEOUT" "$SELF" --run-check "$name" >"$dir/stdout" 2>"$dir/stderr" </dev/null ||
+		rc=$?
+	if [ "$rc" -eq 0 ]; then
+		echo "PASS $name"
+		passed=$((passed + 1))
+	else
+		if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+			why="timed out after ${CHECK_TIMEOUT}s"
+		else
+			why="$(grep -v '^[[:space:]]*$' "$dir/stdout" | tail -n 1 || true)"
+			[ -n "$why" ] || why="$(grep -v '^[[:space:]]*$' "$dir/stderr" | tail -n 1 || true)"
+			[ -n "$why" ] || why="exit code $rc"
+		fi
+		echo "FAIL $name: $why"
+		failed=$((failed + 1))
+		failed_names+=("$name")
+	fi
+done
+elapsed=$((SECONDS - t0))
+
+if [ "$failed" -gt 0 ]; then
+	{
+		echo "--- failed: ${failed_names[*]}"
+		echo "--- last 40 lines of the broker's output ($BROKER_LOG):"
+		tail -n 40 "$BROKER_LOG" | sed 's/^/  | /'
+	} >&2
+fi
+stop_broker
+echo "checks took ${elapsed}s" >&2
+[ "$KEEP" != 1 ] || echo "work directory kept: $WORK" >&2
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
