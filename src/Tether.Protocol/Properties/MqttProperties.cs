@@ -149,13 +149,13 @@ public sealed class MqttProperties
         target.MessageExpiryInterval = MessageExpiryInterval;
         target.ContentType = ContentType?.ToOwned();
         target.ResponseTopic = ResponseTopic?.ToOwned();
-        target.CorrelationData = CorrelationData?.ToArray();
+        target.CorrelationData = CopyBinary(CorrelationData);
         target.SubscriptionIdentifiers.AddRange(SubscriptionIdentifiers);
         target.SessionExpiryInterval = SessionExpiryInterval;
         target.AssignedClientIdentifier = AssignedClientIdentifier?.ToOwned();
         target.ServerKeepAlive = ServerKeepAlive;
         target.AuthenticationMethod = AuthenticationMethod?.ToOwned();
-        target.AuthenticationData = AuthenticationData?.ToArray();
+        target.AuthenticationData = CopyBinary(AuthenticationData);
         target.RequestProblemInformation = RequestProblemInformation;
         target.WillDelayInterval = WillDelayInterval;
         target.RequestResponseInformation = RequestResponseInformation;
@@ -176,5 +176,20 @@ public sealed class MqttProperties
         target.WildcardSubscriptionAvailable = WildcardSubscriptionAvailable;
         target.SubscriptionIdentifierAvailable = SubscriptionIdentifierAvailable;
         target.SharedSubscriptionAvailable = SharedSubscriptionAvailable;
+    }
+
+    /// <summary>
+    /// Copies a binary property, keeping an absent one absent. <c>value?.ToArray()</c> would not: its null
+    /// <c>byte[]</c> converts to an empty but present <see cref="ReadOnlyMemory{T}"/>, so the copy would gain a
+    /// zero-length property that the original did not have (and that a PUBLISH may not carry, for authentication data).
+    /// </summary>
+    private static ReadOnlyMemory<byte>? CopyBinary(ReadOnlyMemory<byte>? value)
+    {
+        if (value is not { } bytes)
+        {
+            return null;
+        }
+
+        return bytes.ToArray();
     }
 }
