@@ -19,14 +19,13 @@ public sealed partial class MqttPacketReader
         }
         else
         {
-            // Copy only the variable header out of the segments; the payload stays a slice of the pipe.
-            if (!TryMeasurePublishHeader(body, publish.QoS, out var headerLength, out error))
-            {
-                packet = null;
-                return false;
-            }
-
-            header = Borrow(body.Slice(0, headerLength));
+            // Copy only the variable header out of the segments; the payload stays a slice of the pipe. When the
+            // header cannot even be measured the packet is malformed: copy the whole body so that the checks below
+            // report the same error as for contiguous input. (Found by fuzzing: the measurement used to fail first,
+            // so the reason code, 0x81 or 0x82, depended on where the network happened to split the packet.)
+            header = TryMeasurePublishHeader(body, publish.QoS, out var headerLength)
+                ? Borrow(body.Slice(0, headerLength))
+                : Borrow(body);
         }
 
         var r = new BodyReader(header);
@@ -83,21 +82,18 @@ public sealed partial class MqttPacketReader
     }
 
     /// <summary>Length of topic, packet identifier and properties, read across segments without copying.</summary>
-    private bool TryMeasurePublishHeader(in ReadOnlySequence<byte> body, QualityOfService qos, out int length, out ProtocolError error)
+    private bool TryMeasurePublishHeader(in ReadOnlySequence<byte> body, QualityOfService qos, out int length)
     {
-        error = default;
         length = 0;
         var reader = new SequenceReader<byte>(body);
         if (!reader.TryReadBigEndian(out short topicLength))
         {
-            error = ProtocolError.Malformed("packet ends inside a field");
             return false;
         }
 
         var skip = (ushort)topicLength + (qos == QualityOfService.AtMostOnce ? 0 : 2);
         if (reader.Remaining < skip)
         {
-            error = ProtocolError.Malformed("packet ends inside a field");
             return false;
         }
 
@@ -107,7 +103,6 @@ public sealed partial class MqttPacketReader
             var consumed = VariableByteInteger.TryRead(ref reader, out var propertyLength);
             if (consumed <= 0 || reader.Remaining < propertyLength)
             {
-                error = ProtocolError.Malformed("property length exceeds the packet");
                 return false;
             }
 
