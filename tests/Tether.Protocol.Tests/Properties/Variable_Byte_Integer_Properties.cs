@@ -1,4 +1,5 @@
 using CsCheck;
+using Tether.Protocol.Fuzzing;
 
 namespace Tether.Protocol.Tests.Properties;
 
@@ -41,7 +42,7 @@ public sealed class Variable_Byte_Integer_Properties
             {
                 var buffer = new byte[4];
                 var written = VariableByteInteger.Write(buffer, value);
-                var reader = new System.Buffers.SequenceReader<byte>(Fuzzing.ChunkedSequence.Create(buffer.AsSpan(0, written), cuts));
+                var reader = new System.Buffers.SequenceReader<byte>(ChunkedSequence.Create(buffer.AsSpan(0, written), cuts));
                 Assert.Equal(written, VariableByteInteger.TryRead(ref reader, out var read));
                 Assert.Equal(value, read);
             },
