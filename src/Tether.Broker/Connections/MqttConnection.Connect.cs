@@ -148,7 +148,9 @@ internal sealed partial class MqttConnection
             ForwardedProperties(properties),
             expiresAt: null,
             clientId);
-        _will = new PendingWill(message, properties.WillDelayInterval ?? 0, properties.MessageExpiryInterval);
+        // A will expiry interval of 0 means "never", like a PUBLISH's (see ExpiresAt).
+        var willExpiry = properties.MessageExpiryInterval is > 0 ? properties.MessageExpiryInterval : null;
+        _will = new PendingWill(message, properties.WillDelayInterval ?? 0, willExpiry);
         return true;
     }
 

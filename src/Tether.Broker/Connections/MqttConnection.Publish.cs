@@ -79,7 +79,7 @@ internal sealed partial class MqttConnection
                 publish.QoS,
                 publish.Retain,
                 IsV5 ? ForwardedProperties(publish.Properties) : null,
-                publish.Properties.MessageExpiryInterval is { } seconds ? now.AddSeconds(seconds) : null,
+                ExpiresAt(publish.Properties.MessageExpiryInterval, now),
                 ClientId);
             var matched = _broker.Publish(message);
             if (matched == 0)
@@ -107,6 +107,13 @@ internal sealed partial class MqttConnection
                 break;
         }
     }
+
+    /// <summary>
+    /// When a message with this 5.0 message expiry interval expires. An interval of 0 is stored as "never", as
+    /// Mosquitto does (db__message_store); taken literally it would expire every copy before it could be sent.
+    /// </summary>
+    internal static DateTimeOffset? ExpiresAt(uint? expiryIntervalSeconds, DateTimeOffset now) =>
+        expiryIntervalSeconds is { } seconds and > 0 ? now.AddSeconds(seconds) : null;
 
     private int ReceiveMaximumForClient => _broker.Options.MaxInflightMessages is > 0 and < ushort.MaxValue
         ? _broker.Options.MaxInflightMessages

@@ -166,6 +166,14 @@ internal sealed partial class MqttConnection
             && (uint)MqttPacketWriter.GetSize(publish, ProtocolVersion) > _clientMaximumPacketSize)
         {
             // [MQTT-3.1.2-25]: too large for the client; discard as if sent.
+            if (publish.Properties.TopicAlias is not null && !publish.Topic.IsEmpty)
+            {
+                // This PUBLISH was to define the alias, and the client will never see it: forget the mapping (the
+                // entry just added, so the numbering stays dense), or the next PUBLISH of the topic would carry
+                // only an alias the client cannot resolve (§3.3.2.3.4).
+                _outgoingAliases!.Remove(message.Topic);
+            }
+
             Session?.Discard(item.PacketId);
             _broker.Statistics.CountDropped();
             return 0;
