@@ -1,0 +1,40 @@
+using System.Globalization;
+using System.Net.Sockets;
+
+namespace Tether.Server;
+
+/// <summary>One network listener: <c>listener PORT [ADDRESS]</c> and the options that follow it in <c>mosquitto.conf</c>.</summary>
+public sealed record ListenerOptions
+{
+    /// <summary>The host name that means "loopback only": 127.0.0.1, and ::1 where IPv6 is available (Mosquitto 2.0's local-only mode).</summary>
+    public const string Localhost = "localhost";
+
+    /// <summary>TCP port; 0 picks a free port (for tests and embedding; <c>mosquitto.conf</c> does not allow it).</summary>
+    public int Port { get; init; } = 1883;
+
+    /// <summary>
+    /// IP address or host name to bind; null binds all interfaces. <see cref="Localhost"/> binds the loopback
+    /// addresses of both IP versions.
+    /// </summary>
+    public string? BindAddress { get; init; }
+
+    /// <summary><c>protocol</c>: what the listener speaks.</summary>
+    public ListenerProtocol Protocol { get; init; } = ListenerProtocol.Mqtt;
+
+    /// <summary><c>max_connections</c>: connections this listener holds at once; -1 = unlimited (Mosquitto's default).</summary>
+    public int MaxConnections { get; init; } = -1;
+
+    /// <summary>
+    /// <c>socket_domain</c>: <see cref="AddressFamily.InterNetwork"/> (ipv4) or <see cref="AddressFamily.InterNetworkV6"/>
+    /// (ipv6) to listen on one IP version only; null = both.
+    /// </summary>
+    public AddressFamily? SocketDomain { get; init; }
+
+    /// <summary>The listener's name in logs and in <see cref="Tether.Broker.ConnectionInfo.ListenerName"/>: its port, like Mosquitto.</summary>
+    public string Name => Protocol == ListenerProtocol.Mqtt
+        ? Port.ToString(CultureInfo.InvariantCulture)
+        : string.Create(CultureInfo.InvariantCulture, $"{Port}/websockets");
+
+    /// <summary>Mosquitto 2.0's listener when no configuration defines one: port 1883 on loopback only.</summary>
+    public static ListenerOptions LocalOnly(int port = 1883) => new() { Port = port, BindAddress = Localhost };
+}

@@ -1,0 +1,507 @@
+using System.Globalization;
+using System.Net.Sockets;
+using Tether.Broker;
+
+namespace Tether.Server;
+
+// Reads Mosquitto 2.0's mosquitto.conf: one "option value..." per line, '#' comments, blank lines. Where Mosquitto
+// is lenient in ways that hide mistakes (atoi turning "abc" into 0, extra words silently dropped), Tether reports
+// the line instead; where it is strict for no benefit (an indented '#' comment, a tab between option and value),
+// Tether accepts the line. Listener semantics follow Mosquitto 2.0.11 as observed:
+// - `port` and `bind_address` always configure the default listener, even after a `listener` line;
+// - `protocol`, `max_connections` and `socket_domain` configure the most recent listener (the default one before
+//   any `listener` line); `max_connections`, `socket_domain`, `port` and `bind_address` before any `listener` line
+//   make the default listener a real one, bound to all interfaces unless `bind_address` says otherwise;
+// - a file that defines no listener gets the local-only listener (1883 on loopback) and anonymous access;
+//   a file that defines one denies anonymous clients unless `allow_anonymous true` says otherwise.
+
+/// <summary>Loads a <c>mosquitto.conf</c> into a <see cref="TetherConfiguration"/>.</summary>
+public static class MosquittoConfigParser
+{
+    /// <summary>Reads and parses a file.</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The configuration.</returns>
+    /// <exception cref="MosquittoConfigException">The file cannot be read, or a line is invalid or not supported.</exception>
+    public static TetherConfiguration ParseFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new MosquittoConfigException($"Cannot read config file {path}: {e.Message}", e);
+        }
+
+        return Parse(text, path);
+    }
+
+    /// <summary>Parses the text of a configuration file.</summary>
+    /// <param name="text">The file's text.</param>
+    /// <param name="sourceName">The file's name, used in error messages and kept as <see cref="TetherConfiguration.SourcePath"/>.</param>
+    /// <returns>The configuration.</returns>
+    /// <exception cref="MosquittoConfigException">A line is invalid or not supported.</exception>
+    public static TetherConfiguration Parse(string text, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        var state = new ParseState(sourceName);
+        var lineNumber = 0;
+        using var reader = new StringReader(text);
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            var trimmed = line.Trim();
+            if (trimmed.Length == 0 || trimmed[0] == '#')
+            {
+                continue;
+            }
+
+            state.Apply(new ConfigLine(trimmed, sourceName, lineNumber));
+        }
+
+        return state.Build();
+    }
+
+    private sealed class ParseState(string sourceName)
+    {
+        private readonly List<ListenerOptions> _listeners = [];
+        private readonly List<int> _listenerLines = [];
+        private readonly List<string> _warnings = [];
+        private BrokerOptions _broker = BrokerOptions.Default;
+        private ListenerOptions _defaultListener = new();
+        private bool _defaultListenerUsed;
+        private int _defaultPortLine;
+        private bool? _allowAnonymous;
+        private LoggingSettings _logging = LoggingSettings.Default;
+        private List<LogDestination>? _logDestinations;
+        private MosquittoLogTypes? _logTypes;
+        private bool _perListenerSettings;
+        private bool _setTcpNoDelay;
+
+        public void Apply(ConfigLine line)
+        {
+            switch (line.Option)
+            {
+                // Listeners.
+                case "listener":
+                    AddListener(line);
+                    break;
+                case "port":
+                    if (_defaultPortLine != 0)
+                    {
+                        // Mosquitto warns and keeps the last one.
+                        _warnings.Add($"The default listener's port is set on line {_defaultPortLine} and again on {line.Where}; only the last one is used.");
+                    }
+
+                    _defaultPortLine = line.Number;
+                    _defaultListener = _defaultListener with { Port = line.Port(line.Single()) };
+                    _defaultListenerUsed = true;
+                    break;
+                case "bind_address":
+                    _defaultListener = _defaultListener with { BindAddress = line.Single() };
+                    _defaultListenerUsed = true;
+                    break;
+                case "protocol":
+                    var protocol = line.Single();
+                    if (protocol == "websockets")
+                    {
+                        throw line.Unsupported("'protocol websockets'", "remove that listener for now (WebSocket listeners are planned)");
+                    }
+
+                    if (protocol != "mqtt")
+                    {
+                        throw line.Error($"invalid protocol '{protocol}'; use mqtt");
+                    }
+
+                    UpdateCurrentListener(l => l with { Protocol = ListenerProtocol.Mqtt }, marksDefaultUsed: false);
+                    break;
+                case "max_connections":
+                    var max = line.Int(line.Single(), int.MinValue, int.MaxValue, "an integer (-1 for no limit)");
+                    UpdateCurrentListener(l => l with { MaxConnections = max < 0 ? -1 : max }, marksDefaultUsed: true);
+                    break;
+                case "socket_domain":
+                    var domain = line.Single() switch
+                    {
+                        "ipv4" => AddressFamily.InterNetwork,
+                        "ipv6" => AddressFamily.InterNetworkV6,
+                        var other => throw line.Error($"invalid socket_domain '{other}'; use ipv4 or ipv6"),
+                    };
+                    UpdateCurrentListener(l => l with { SocketDomain = domain }, marksDefaultUsed: true);
+                    break;
+
+                // Broker options.
+                case "allow_anonymous":
+                    _allowAnonymous = line.Bool();
+                    break;
+                case "max_keepalive":
+                    // Mosquitto 2.0 refuses values below 10 seconds.
+                    _broker = _broker with { MaxKeepAliveSeconds = (ushort)line.Int(line.Single(), 10, 65535, "a number of seconds from 10 to 65535") };
+                    break;
+                case "max_inflight_messages":
+                    // Receive Maximum is a 16-bit value [MQTT-3.3.4-9].
+                    _broker = _broker with { MaxInflightMessages = line.Int(line.Single(), 0, 65535, "a count from 0 (no limit) to 65535") };
+                    break;
+                case "max_queued_messages":
+                    _broker = _broker with { MaxQueuedMessages = line.Int(line.Single(), 0, int.MaxValue, "a count, 0 for no limit") };
+                    break;
+                case "max_queued_bytes":
+                    _broker = _broker with { MaxQueuedBytes = line.Long(line.Single(), 0, long.MaxValue, "a number of bytes, 0 for no limit") };
+                    break;
+                case "queue_qos0_messages":
+                    _broker = _broker with { QueueQoS0Messages = line.Bool() };
+                    break;
+                case "message_size_limit":
+                    // 268435455: the largest remaining length MQTT can encode.
+                    _broker = _broker with { MessageSizeLimit = line.Int(line.Single(), 0, 268_435_455, "a number of bytes from 0 (no limit) to 268435455") };
+                    break;
+                case "max_packet_size":
+                    // Mosquitto refuses values below 20; 268435460 is the largest remaining length plus a 5-byte fixed header.
+                    _broker = _broker with { MaxPacketSize = line.Int(line.Single(), 20, 268_435_460, "a number of bytes from 20 to 268435460") };
+                    break;
+                case "max_topic_alias":
+                    WarnIfPerListener(line);
+                    _broker = _broker with { MaxTopicAlias = (ushort)line.Int(line.Single(), 0, 65535, "a count from 0 to 65535") };
+                    break;
+                case "retain_available":
+                    _broker = _broker with { RetainAvailable = line.Bool() };
+                    break;
+                case "max_qos":
+                    WarnIfPerListener(line);
+                    _broker = _broker with { MaxQoS = (byte)line.Int(line.Single(), 0, 2, "0, 1 or 2") };
+                    break;
+                case "allow_zero_length_clientid":
+                    _broker = _broker with { AllowZeroLengthClientId = line.Bool() };
+                    break;
+                case "auto_id_prefix":
+                    _broker = _broker with { AutoIdPrefix = line.Single() };
+                    break;
+                case "persistent_client_expiration":
+                    _broker = _broker with { PersistentClientExpiration = ParseExpiration(line) };
+                    break;
+                case "sys_interval":
+                    _broker = _broker with { SysIntervalSeconds = line.Int(line.Single(), 0, 65535, "a number of seconds from 0 (off) to 65535") };
+                    break;
+                case "upgrade_outgoing_qos":
+                    _broker = _broker with { UpgradeOutgoingQoS = line.Bool() };
+                    break;
+
+                // Logging.
+                case "log_dest":
+                    AddLogDestination(line);
+                    break;
+                case "log_type":
+                    AddLogTypes(line);
+                    break;
+                case "log_timestamp":
+                    _logging = _logging with { Timestamp = line.Bool() };
+                    break;
+                case "log_timestamp_format":
+                    _logging = _logging with { TimestampFormat = line.Rest() };
+                    break;
+                case "connection_messages":
+                    _logging = _logging with { ConnectionMessages = line.Bool() };
+                    break;
+
+                // Accepted and kept.
+                case "set_tcp_nodelay":
+                    _setTcpNoDelay = line.Bool();
+                    break;
+                case "per_listener_settings":
+                    _perListenerSettings = line.Bool();
+                    break;
+
+                default:
+                    throw UnsupportedOption(line);
+            }
+        }
+
+        public TetherConfiguration Build()
+        {
+            ListenerOptions? defaultListener = _defaultListenerUsed ? _defaultListener
+                : _listeners.Count == 0 ? ListenerOptions.LocalOnly() with { MaxConnections = _defaultListener.MaxConnections }
+                : null;
+            var localOnly = !_defaultListenerUsed && _listeners.Count == 0;
+
+            // Mosquitto 2.0: anonymous access is on in local-only mode and off as soon as a listener is configured.
+            var broker = _broker with { AllowAnonymous = _allowAnonymous ?? localOnly };
+            var logging = _logging with
+            {
+                Destinations = _logDestinations ?? _logging.Destinations,
+                Types = _logTypes ?? _logging.Types,
+            };
+            return new TetherConfiguration
+            {
+                SourcePath = sourceName,
+                Broker = broker,
+                DefaultListener = defaultListener,
+                Listeners = [.. _listeners],
+                Logging = logging,
+                PerListenerSettings = _perListenerSettings,
+                SetTcpNoDelay = _setTcpNoDelay,
+                Warnings = [.. _warnings],
+            };
+        }
+
+        private void WarnIfPerListener(ConfigLine line)
+        {
+            if (_listeners.Count > 0)
+            {
+                _warnings.Add($"'{line.Option}' on {line.Where} is a per-listener option in Mosquitto; Tether applies it to all listeners.");
+            }
+        }
+
+        private void AddListener(ConfigLine line)
+        {
+            var values = line.Values(1, 2);
+            if (values[0] == "0")
+            {
+                throw line.Error("a listener with port 0 is a Unix socket listener in Mosquitto, and Tether does not support Unix sockets yet; use a TCP port");
+            }
+
+            var listener = new ListenerOptions { Port = line.Port(values[0]), BindAddress = values.Length > 1 ? values[1] : null };
+            for (var i = 0; i < _listeners.Count; i++)
+            {
+                if (_listeners[i].Port == listener.Port && _listeners[i].BindAddress == listener.BindAddress)
+                {
+                    throw line.Error($"listener {values[0]}{(values.Length > 1 ? " " + values[1] : "")} is already defined on line {_listenerLines[i]}");
+                }
+            }
+
+            _listeners.Add(listener);
+            _listenerLines.Add(line.Number);
+        }
+
+        private void UpdateCurrentListener(Func<ListenerOptions, ListenerOptions> update, bool marksDefaultUsed)
+        {
+            if (_listeners.Count > 0)
+            {
+                _listeners[^1] = update(_listeners[^1]);
+            }
+            else
+            {
+                _defaultListener = update(_defaultListener);
+                _defaultListenerUsed |= marksDefaultUsed;
+            }
+        }
+
+        private void AddLogDestination(ConfigLine line)
+        {
+            var values = line.Values(1, int.MaxValue);
+            LogDestination destination;
+            switch (values[0])
+            {
+                case "none":
+                    line.Values(1, 1);
+                    _logDestinations = [];
+                    return;
+                case "stdout":
+                    line.Values(1, 1);
+                    destination = LogDestination.StandardOutput;
+                    break;
+                case "stderr":
+                    line.Values(1, 1);
+                    destination = LogDestination.StandardError;
+                    break;
+                case "file":
+                    var path = line.Rest()["file".Length..].Trim();
+                    if (path.Length == 0)
+                    {
+                        throw line.Error("'log_dest file' needs a path, e.g. 'log_dest file /var/log/mosquitto/mosquitto.log'");
+                    }
+
+                    destination = new LogDestination(LogDestinationKind.File, path);
+                    var existing = _logDestinations?.Find(d => d.Kind == LogDestinationKind.File);
+                    if (existing is not null && existing.Path != path)
+                    {
+                        throw line.Error($"only one log file can be configured, and '{existing.Path}' already is");
+                    }
+
+                    break;
+                case "syslog" or "topic" or "dlt":
+                    throw line.Unsupported($"'log_dest {values[0]}'", "use stdout, stderr or file PATH");
+                default:
+                    throw line.Error($"invalid log_dest '{values[0]}'; use stdout, stderr, file PATH or none");
+            }
+
+            _logDestinations ??= [];
+            if (!_logDestinations.Contains(destination))
+            {
+                _logDestinations.Add(destination);
+            }
+        }
+
+        private void AddLogTypes(ConfigLine line)
+        {
+            // The first log_type line replaces the default set; later ones add to it, like Mosquitto.
+            var types = _logTypes ?? MosquittoLogTypes.None;
+            foreach (var value in line.Values(1, int.MaxValue))
+            {
+                types |= value switch
+                {
+                    "debug" => MosquittoLogTypes.Debug,
+                    "error" => MosquittoLogTypes.Error,
+                    "warning" => MosquittoLogTypes.Warning,
+                    "notice" => MosquittoLogTypes.Notice,
+                    "information" => MosquittoLogTypes.Information,
+                    "subscribe" => MosquittoLogTypes.Subscribe,
+                    "unsubscribe" => MosquittoLogTypes.Unsubscribe,
+                    "websockets" => MosquittoLogTypes.WebSockets,
+                    "all" => MosquittoLogTypes.All,
+                    "none" => MosquittoLogTypes.None,
+                    _ => throw line.Error($"invalid log_type '{value}'; use debug, error, warning, notice, information, subscribe, unsubscribe, websockets, none or all"),
+                };
+            }
+
+            _logTypes = types;
+        }
+
+        private static TimeSpan ParseExpiration(ConfigLine line)
+        {
+            // mosquitto.conf(5): an integer followed by h, d, w, m or y (hour, day, week, month, year). Mosquitto counts
+            // a month as 30 days and a year as 365; note 'm' is months, not minutes.
+            var value = line.Single();
+            const string Expected = "a positive integer followed by h, d, w, m or y (hours, days, weeks, months, years), e.g. 14d";
+            if (value.Length < 2)
+            {
+                throw line.InvalidValue(value, Expected);
+            }
+
+            var unitSeconds = value[^1] switch
+            {
+                'h' => 3600L,
+                'd' => 86_400L,
+                'w' => 7 * 86_400L,
+                'm' => 30 * 86_400L,
+                'y' => 365 * 86_400L,
+                _ => throw line.InvalidValue(value, Expected),
+            };
+            if (!long.TryParse(value.AsSpan(0, value.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count <= 0 || count > 100_000)
+            {
+                throw line.InvalidValue(value, Expected);
+            }
+
+            return TimeSpan.FromSeconds(count * unitSeconds);
+        }
+
+        private static MosquittoConfigException UnsupportedOption(ConfigLine line)
+        {
+            if (IsMosquittoOption(line.Option))
+            {
+                    return line.Unsupported($"option '{line.Option}'", "remove it or see the supported options in Tether's docs (examples/README.md)");
+            }
+
+            return new MosquittoConfigException(
+                $"Unknown option '{line.Option}' ({line.Where}); check its spelling against mosquitto.conf(5), options are lower case",
+                line.Source,
+                line.Number,
+                line.Option);
+        }
+
+        private static bool IsMosquittoOption(string option) =>
+            MosquittoOnlyOptions.Contains(option)
+            || option.StartsWith("bridge_", StringComparison.Ordinal)
+            || option.StartsWith("auth_opt_", StringComparison.Ordinal)
+            || option.StartsWith("plugin_opt_", StringComparison.Ordinal);
+    }
+
+    /// <summary>Options of Mosquitto 2.0 (mosquitto.conf(5)) that Tether does not handle yet; anything else is a typo.</summary>
+    private static readonly HashSet<string> MosquittoOnlyOptions = new(StringComparer.Ordinal)
+    {
+        "acl_file", "address", "addresses", "allow_duplicate_messages", "auth_plugin", "auth_plugin_deny_special_chars",
+        "autosave_interval", "autosave_on_changes", "bind_interface", "cafile", "capath", "certfile", "check_retain_source",
+        "ciphers", "ciphers_tls1.3", "cleansession", "clientid", "clientid_prefixes", "connection", "crlfile", "dhparamfile",
+        "enable_control_api", "global_max_clients", "global_max_connections", "http_dir", "idle_timeout", "include_dir",
+        "keepalive_interval", "keyfile", "listener_allow_anonymous", "listener_auto_id_prefix", "local_cleansession",
+        "local_clientid", "local_password", "local_username", "log_facility", "max_inflight_bytes", "memory_limit",
+        "mount_point", "notification_topic", "notifications", "notifications_local_only", "ocsp_stapling", "password",
+        "password_file", "persistence", "persistence_file", "persistence_location", "pid_file", "plugin", "plugin_load",
+        "plugin_use", "psk_file", "psk_hint", "remote_clientid", "remote_password", "remote_username", "require_certificate",
+        "restart_timeout", "retry_interval", "round_robin", "start_type", "store_clean_interval", "threshold", "tls_engine",
+        "tls_engine_kpass_sha1", "tls_keyform", "tls_version", "topic", "try_private", "use_identity_as_username",
+        "use_subject_as_username", "use_username_as_clientid", "user", "username", "websockets_headers_size",
+        "websockets_log_level", "websockets_origin", "accept_protocol_versions",
+    };
+
+    /// <summary>One non-comment line, split into the option and its values.</summary>
+    private readonly struct ConfigLine
+    {
+        private readonly string _text;
+        private readonly string[] _values;
+
+        public ConfigLine(string text, string source, int number)
+        {
+            _text = text;
+            Source = source;
+            Number = number;
+            var tokens = text.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            Option = tokens[0];
+
+            // Mosquitto ignores words after the value; Tether accepts them only as a trailing '#' comment.
+            var end = Array.FindIndex(tokens, 1, t => t[0] == '#');
+            _values = tokens[1..(end < 0 ? tokens.Length : end)];
+        }
+
+        public string Option { get; }
+
+        public string Source { get; }
+
+        public int Number { get; }
+
+        public string Where => string.Create(CultureInfo.InvariantCulture, $"line {Number} of {Source}");
+
+        public string Single() => Values(1, 1)[0];
+
+        public string[] Values(int min, int max)
+        {
+            if (_values.Length < min)
+            {
+                throw Error("it needs a value");
+            }
+
+            if (_values.Length > max)
+            {
+                throw Error($"unexpected '{_values[max]}' after the value (comments start with '#')");
+            }
+
+            return _values;
+        }
+
+        /// <summary>Everything after the option name: for values that may contain spaces.</summary>
+        public string Rest()
+        {
+            var rest = _text[Option.Length..].Trim();
+            return rest.Length == 0 ? throw Error("it needs a value") : rest;
+        }
+
+        public bool Bool() => Single() switch
+        {
+            "true" => true,
+            "false" => false,
+            var other => throw InvalidValue(other, "true or false"),
+        };
+
+        public int Port(string value) => Int(value, 1, 65535, "a port number from 1 to 65535");
+
+        public int Int(string value, int min, int max, string expected) =>
+            int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+                ? n
+                : throw InvalidValue(value, expected);
+
+        public long Long(string value, long min, long max, string expected) =>
+            long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+                ? n
+                : throw InvalidValue(value, expected);
+
+        public MosquittoConfigException InvalidValue(string value, string expected) =>
+            new($"Invalid value '{value}' for option '{Option}' ({Where}); expected {expected}", Source, Number, Option);
+
+        public MosquittoConfigException Error(string problem) =>
+            new($"Invalid '{Option}' ({Where}): {problem}", Source, Number, Option);
+
+        public MosquittoConfigException Unsupported(string what, string advice) =>
+            new($"Tether does not support {what} yet ({Where}); {advice}", Source, Number, Option);
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+namespace Tether.Server;
+
+/// <summary>The server's log lines, worded like Mosquitto's. Event ids 1000-1099.</summary>
+internal static partial class ServerLog
+{
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "tether version {Version} starting")]
+    public static partial void Starting(ILogger logger, string version);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Config loaded from {Path}.")]
+    public static partial void ConfigLoaded(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Using default config.")]
+    public static partial void UsingDefaultConfig(ILogger logger);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Starting in local only mode. Connections will only be possible from clients running on this machine.")]
+    public static partial void LocalOnlyMode(ILogger logger);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Create a configuration file which defines a listener to allow remote access.")]
+    public static partial void LocalOnlyModeAdvice(ILogger logger);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Opening {Family} listen socket on port {Port}.")]
+    public static partial void OpeningListenSocket(ILogger logger, string family, int port);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "tether version {Version} running")]
+    public static partial void Running(ILogger logger, string version);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "tether version {Version} terminating")]
+    public static partial void Terminating(ILogger logger, string version);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "{Warning}")]
+    public static partial void ConfigWarning(ILogger logger, string warning);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Client connection from {Address} denied: max_connections exceeded on listener {Listener}.")]
+    public static partial void ConnectionDeniedMaxConnections(ILogger logger, string address, string listener);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "Graceful shutdown timed out; closing the remaining connections.")]
+    public static partial void ShutdownTimedOut(ILogger logger);
+}

@@ -1,0 +1,377 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Tether.Broker;
+
+namespace Tether.Server;
+
+// The host is ASP.NET Core's empty WebApplication with Kestrel's core only: no configuration sources, no HTTP
+// middleware, no default URL. Each listener's ListenOptions runs MqttConnectionHandler directly, so a connection
+// never meets HTTP. The generic host's console lifetime turns SIGINT/SIGTERM into a graceful stop, and
+// BrokerShutdownService makes the broker say goodbye before Kestrel closes the sockets.
+
+/// <summary>The broker behind Kestrel listeners, configured from a <see cref="TetherConfiguration"/>.</summary>
+public sealed class TetherServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ILogger _logger;
+    private readonly List<(ListenerOptions Listener, ListenOptions Kestrel)> _listenOptions = [];
+    private readonly HashSet<int> _ipv6OnlyPorts = [];
+    private IReadOnlyList<BoundListener> _boundListeners = [];
+    private int _state; // 0 created, 1 started, 2 stopped
+
+    /// <summary>Builds the server; nothing listens until <see cref="StartAsync"/>.</summary>
+    /// <param name="configuration">Broker options, listeners and logging.</param>
+    /// <param name="options">Hosting options; <see cref="TetherServerOptions.Default"/> when null.</param>
+    /// <exception cref="NotSupportedException">A listener uses a protocol Tether does not support yet.</exception>
+    public TetherServer(TetherConfiguration configuration, TetherServerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        options ??= TetherServerOptions.Default;
+        foreach (var listener in configuration.AllListeners)
+        {
+            if (listener.Protocol != ListenerProtocol.Mqtt)
+            {
+                throw new NotSupportedException($"Listener {listener.Name}: protocol {listener.Protocol} is not supported yet.");
+            }
+        }
+
+        Configuration = configuration;
+        var time = options.TimeProvider ?? TimeProvider.System;
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "tether" });
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddSingleton(time);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        builder.Services.AddSingleton(sp => new MqttBroker(configuration.Broker, time, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddHostedService<BrokerShutdownService>();
+        builder.Services.Configure<SocketTransportOptions>(o => o.CreateBoundListenSocket = CreateBoundListenSocket);
+        ConfigureLogging(builder.Logging, configuration.Logging, time);
+        options.ConfigureLogging?.Invoke(builder.Logging);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            var broker = kestrel.ApplicationServices.GetRequiredService<MqttBroker>();
+            var loggerFactory = kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>();
+            foreach (var listener in configuration.AllListeners)
+            {
+                AddListener(kestrel, listener, broker, loggerFactory.CreateLogger<TetherServer>());
+            }
+        });
+
+        _app = builder.Build();
+        _logger = _app.Services.GetRequiredService<ILogger<TetherServer>>();
+    }
+
+    /// <summary>The configuration the server runs with.</summary>
+    public TetherConfiguration Configuration { get; }
+
+    /// <summary>The broker.</summary>
+    public MqttBroker Broker => _app.Services.GetRequiredService<MqttBroker>();
+
+    /// <summary>The sockets the server listens on, with their real ports; empty before <see cref="StartAsync"/>.</summary>
+    public IReadOnlyList<BoundListener> BoundListeners => _boundListeners;
+
+    /// <summary>Opens the listeners and starts taking connections.</summary>
+    /// <param name="cancellationToken">Abandons the start.</param>
+    /// <exception cref="PortInUseException">A listener's port is taken.</exception>
+    /// <exception cref="IOException">A listener could not be opened for another reason.</exception>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        {
+            throw new InvalidOperationException("The server has already been started.");
+        }
+
+        LogStarting();
+        try
+        {
+            await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (FindPortInUse(e) is { } portInUse && !ReferenceEquals(portInUse, e))
+        {
+            throw new PortInUseException(portInUse.EndPoint!, e);
+        }
+
+        var bound = new List<BoundListener>(_listenOptions.Count);
+        foreach (var (listener, kestrel) in _listenOptions)
+        {
+            if (kestrel.IPEndPoint is { } endPoint)
+            {
+                bound.Add(new BoundListener(listener, endPoint));
+                LogOpened(endPoint, listener);
+            }
+        }
+
+        _boundListeners = bound;
+        ServerLog.Running(_logger, TetherVersion.Current);
+    }
+
+    /// <summary>Completes when the server is asked to stop: SIGINT, SIGTERM, or <see cref="StopAsync"/>.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    public Task WaitForShutdownSignalAsync(CancellationToken cancellationToken)
+    {
+        var lifetime = _app.Services.GetRequiredService<IHostApplicationLifetime>();
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lifetime.ApplicationStopping.Register(static s => ((TaskCompletionSource)s!).TrySetResult(), stopping);
+        return stopping.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Starts, runs until SIGINT or SIGTERM (or <paramref name="cancellationToken"/>), then stops gracefully.</summary>
+    /// <param name="cancellationToken">Stops the server, like a signal.</param>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await WaitForShutdownSignalAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stops gracefully: the broker sends 5.0 clients DISCONNECT 0x8B and waits (up to
+    /// <see cref="TetherServerOptions.ShutdownTimeout"/>) for connections to end, then Kestrel closes the listeners.
+    /// </summary>
+    /// <param name="cancellationToken">Cuts the graceful part short.</param>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.CompareExchange(ref _state, 2, 1) != 1)
+        {
+            return;
+        }
+
+        await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+        ServerLog.Terminating(_logger, TetherVersion.Current);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, LoggingSettings settings, TimeProvider time)
+    {
+        logging.ClearProviders();
+        logging.SetMinimumLevel(settings.MinimumLevel);
+
+        // The framework's own chatter ("Now listening on", "Application started") is not Mosquitto's; keep its problems.
+        logging.AddFilter("Microsoft", LogLevel.Warning);
+        var consoleUsed = false;
+        foreach (var destination in settings.Destinations)
+        {
+            switch (destination.Kind)
+            {
+                case LogDestinationKind.StandardOutput or LogDestinationKind.StandardError when !consoleUsed:
+                    consoleUsed = true;
+                    var toStandardError = destination.Kind == LogDestinationKind.StandardError;
+                    logging.AddConsole(o =>
+                    {
+                        o.FormatterName = MosquittoConsoleFormatter.FormatterName;
+                        o.LogToStandardErrorThreshold = toStandardError ? LogLevel.Trace : LogLevel.None;
+                    });
+                    logging.AddConsoleFormatter<MosquittoConsoleFormatter, MosquittoConsoleFormatterOptions>(o =>
+                    {
+                        o.Timestamp = settings.Timestamp;
+                        o.StrftimeFormat = settings.TimestampFormat;
+                    });
+                    break;
+                case LogDestinationKind.StandardOutput or LogDestinationKind.StandardError:
+                    // Both stdout and stderr: the console logger has one; the other gets a plain writer.
+                    var stream = destination.Kind == LogDestinationKind.StandardError ? Console.OpenStandardError() : Console.OpenStandardOutput();
+                    logging.AddProvider(new MosquittoFileLoggerProvider(stream, settings, time));
+                    break;
+                case LogDestinationKind.File:
+                    logging.AddProvider(new MosquittoFileLoggerProvider(destination.Path!, settings, time));
+                    break;
+            }
+        }
+    }
+
+    private void AddListener(KestrelServerOptions kestrel, ListenerOptions listener, MqttBroker broker, ILogger logger)
+    {
+        var handler = new MqttConnectionHandler(broker, listener.Name);
+        void Configure(ListenOptions listenOptions)
+        {
+            if (listener.MaxConnections >= 0)
+            {
+                listenOptions.Use(next => new ConnectionLimitMiddleware(next, listener.MaxConnections, listener.Name, logger).OnConnectionAsync);
+            }
+
+            listenOptions.Run(handler.OnConnectedAsync);
+            _listenOptions.Add((listener, listenOptions));
+        }
+
+        foreach (var address in ResolveAddresses(listener))
+        {
+            if (address is null)
+            {
+                // All interfaces, both IP versions: Kestrel binds [::] dual-mode, or 0.0.0.0 where IPv6 is missing.
+                kestrel.ListenAnyIP(listener.Port, Configure);
+            }
+            else
+            {
+                if (address.Equals(IPAddress.IPv6Any) && listener.SocketDomain == AddressFamily.InterNetworkV6)
+                {
+                    _ipv6OnlyPorts.Add(listener.Port);
+                }
+
+                kestrel.Listen(address, listener.Port, Configure);
+            }
+        }
+    }
+
+    /// <summary>The addresses to bind for a listener; a null entry means all interfaces of both IP versions.</summary>
+    private static IEnumerable<IPAddress?> ResolveAddresses(ListenerOptions listener)
+    {
+        var domain = listener.SocketDomain;
+        bool Wanted(IPAddress a) => domain is null || a.AddressFamily == domain;
+        switch (listener.BindAddress)
+        {
+            case null:
+                return domain switch
+                {
+                    AddressFamily.InterNetwork => [IPAddress.Any],
+                    AddressFamily.InterNetworkV6 => [IPAddress.IPv6Any],
+                    _ => [null],
+                };
+            case ListenerOptions.Localhost:
+                IPAddress[] loopback = listener.Port == 0 || !IPv6LoopbackAvailable()
+                    ? [IPAddress.Loopback] // One port 0 cannot be shared by two sockets.
+                    : [IPAddress.Loopback, IPAddress.IPv6Loopback];
+                return loopback.Where(Wanted).ToArray() is { Length: > 0 } chosen ? chosen : [domain == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback];
+            case var text when IPAddress.TryParse(text, out var ip):
+                return [ip];
+            case var host:
+                IPAddress[] resolved;
+                try
+                {
+                    resolved = Dns.GetHostAddresses(host);
+                }
+                catch (SocketException e)
+                {
+                    throw new IOException($"Cannot listen on '{host}' (listener {listener.Name}): {e.Message}", e);
+                }
+
+                var usable = resolved.Where(Wanted).Distinct().ToArray();
+                return usable.Length > 0 ? usable : throw new IOException($"Cannot listen on '{host}' (listener {listener.Name}): it has no {(domain == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4")} address.");
+        }
+    }
+
+    private static bool IPv6LoopbackAvailable()
+    {
+        if (!Socket.OSSupportsIPv6)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var probe = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
+            probe.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private Socket CreateBoundListenSocket(EndPoint endPoint)
+    {
+        try
+        {
+            if (endPoint is IPEndPoint ip && ip.Address.Equals(IPAddress.IPv6Any) && _ipv6OnlyPorts.Contains(ip.Port))
+            {
+                // socket_domain ipv6 on all interfaces: Kestrel's default would make [::] dual-mode.
+                var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp) { DualMode = false };
+                try
+                {
+                    socket.Bind(ip);
+                    return socket;
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            }
+
+            return SocketTransportOptions.CreateDefaultBoundListenSocket(endPoint);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse && endPoint is IPEndPoint ip)
+        {
+            // Thrown as an IOException so that Kestrel's any-address fallback does not retry it on IPv4.
+            throw new PortInUseException(ip, e);
+        }
+    }
+
+    private static PortInUseException? FindPortInUse(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is PortInUseException portInUse)
+            {
+                return portInUse;
+            }
+
+            if (e is AggregateException aggregate && aggregate.InnerExceptions.Select(FindPortInUse).FirstOrDefault(p => p is not null) is { } inner)
+            {
+                return inner;
+            }
+        }
+
+        return null;
+    }
+
+    private void LogStarting()
+    {
+        ServerLog.Starting(_logger, TetherVersion.Current);
+        if (Configuration.SourcePath is { } path)
+        {
+            ServerLog.ConfigLoaded(_logger, path);
+        }
+        else
+        {
+            ServerLog.UsingDefaultConfig(_logger);
+        }
+
+        foreach (var warning in Configuration.Warnings)
+        {
+            ServerLog.ConfigWarning(_logger, warning);
+        }
+
+        if (Configuration.Listeners.Count == 0 && Configuration.DefaultListener?.BindAddress == ListenerOptions.Localhost)
+        {
+            ServerLog.LocalOnlyMode(_logger);
+            ServerLog.LocalOnlyModeAdvice(_logger);
+        }
+    }
+
+    private void LogOpened(IPEndPoint endPoint, ListenerOptions listener)
+    {
+        if (endPoint.Address.Equals(IPAddress.IPv6Any) && listener.SocketDomain is null)
+        {
+            // A dual-mode socket serves both versions; Mosquitto opens one socket per version and logs both.
+            ServerLog.OpeningListenSocket(_logger, "ipv4", endPoint.Port);
+            ServerLog.OpeningListenSocket(_logger, "ipv6", endPoint.Port);
+            return;
+        }
+
+        ServerLog.OpeningListenSocket(_logger, endPoint.AddressFamily == AddressFamily.InterNetworkV6 ? "ipv6" : "ipv4", endPoint.Port);
+    }
+}
