@@ -225,7 +225,7 @@ internal sealed partial class MqttConnection
             PayloadFormatIndicator = source.PayloadFormatIndicator,
             ContentType = source.ContentType?.ToOwned(),
             ResponseTopic = source.ResponseTopic?.ToOwned(),
-            CorrelationData = source.CorrelationData?.ToArray(),
+            CorrelationData = source.CorrelationData is { } correlation ? new ReadOnlyMemory<byte>(correlation.ToArray()) : null,
         };
         foreach (var property in source.UserProperties)
         {
