@@ -60,6 +60,9 @@ public sealed record BrokerOptions
     /// <summary>Name of a 5.0 enhanced authentication method the broker handles; null = none (AUTH answered with 0x8C).</summary>
     public string? EnhancedAuthenticationMethod { get; init; }
 
+    /// <summary><c>connection_messages</c>: whether client connect and disconnect lines are logged.</summary>
+    public bool ConnectionMessages { get; init; } = true;
+
     /// <summary>Interval of the heartbeat that drives keep alive, will delay and expiry checks.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 

@@ -82,7 +82,10 @@ public sealed partial class MqttBroker
         _connections.TryRemove(connection, out _);
         var reason = connection.CloseReason;
         Statistics.CountDisconnect(reason);
-        BrokerLog.ClientDisconnected(Logger, connection.DisplayName, connection.Info.RemoteAddress, Describe(reason), connection.CloseDetail.Length > 0 ? " (" + connection.CloseDetail + ")" : string.Empty);
+        if (Options.ConnectionMessages)
+        {
+            BrokerLog.ClientDisconnected(Logger, connection.DisplayName, connection.Info.RemoteAddress, Describe(reason), connection.CloseDetail.Length > 0 ? " (" + connection.CloseDetail + ")" : string.Empty);
+        }
         if (connection.Session is { } session)
         {
             Statistics.CountClientDisconnected();

@@ -92,9 +92,12 @@ internal sealed partial class MqttConnection
         _state = ConnectionState.Connected;
         _reader.ProtocolVersion = connect.ProtocolVersion;
         _broker.AttachSession(this, connect, expiry, connAck);
-        BrokerLog.ClientConnected(
-            _broker.Logger, Info.RemoteAddress, clientId, (int)connect.ProtocolVersion, connect.CleanSession ? 1 : 0, connect.KeepAliveSeconds,
-            connect.UserName is null ? string.Empty : $", u'{connect.UserName}'");
+        if (options.ConnectionMessages)
+        {
+            BrokerLog.ClientConnected(
+                _broker.Logger, Info.RemoteAddress, clientId, MosquittoProtocolNumber(connect.ProtocolVersion), connect.CleanSession ? 1 : 0, connect.KeepAliveSeconds,
+                connect.UserName is null ? string.Empty : $", u'{connect.UserName}'");
+        }
     }
 
     /// <summary>Called by the broker once the session is settled: CONNACK first, then anything the session resends.</summary>
@@ -105,6 +108,14 @@ internal sealed partial class MqttConnection
         session.InflightLimit = Math.Min(brokerLimit, _clientReceiveMaximum);
         EnqueuePacket(connAck);
     }
+
+    /// <summary>The "p" number of Mosquitto's connect line: its own protocol enumeration (3.1 = 1, 3.1.1 = 2, 5.0 = 5).</summary>
+    private static int MosquittoProtocolNumber(ProtocolVersion version) => version switch
+    {
+        ProtocolVersion.V310 => 1,
+        ProtocolVersion.V311 => 2,
+        _ => 5,
+    };
 
     private uint SessionExpiryFor(ConnectPacket connect)
     {

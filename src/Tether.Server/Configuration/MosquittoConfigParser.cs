@@ -202,7 +202,9 @@ public static class MosquittoConfigParser
                     _logging = _logging with { TimestampFormat = line.Rest() };
                     break;
                 case "connection_messages":
-                    _logging = _logging with { ConnectionMessages = line.Bool() };
+                    var connectionMessages = line.Bool();
+                    _logging = _logging with { ConnectionMessages = connectionMessages };
+                    _broker = _broker with { ConnectionMessages = connectionMessages };
                     break;
 
                 // Accepted and kept.
