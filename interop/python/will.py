@@ -38,7 +38,9 @@ def child():
         c.will(topic, payload.encode(), qos=1, properties=props(
             PacketTypes.WILLMESSAGE, WillDelayInterval=2, ContentType="text/plain",
             UserProperty=[("origin", "will")]))
-        c.connect(keepalive=60, session_expiry=0)
+        # A session that outlives the connection, so the will delay is what holds the will back:
+        # with session expiry 0 the session ends at once and MQTT 5.0 §3.1.3.2.2 publishes the will immediately.
+        c.connect(keepalive=60, session_expiry=30)
     else:
         c = Client(unique("will-child"), protocol=V311, name="will-client")
         c.will(topic, payload.encode(), qos=1)

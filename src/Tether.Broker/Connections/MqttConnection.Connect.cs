@@ -236,7 +236,7 @@ internal sealed partial class MqttConnection
             PayloadFormatIndicator = source.PayloadFormatIndicator,
             ContentType = source.ContentType?.ToOwned(),
             ResponseTopic = source.ResponseTopic?.ToOwned(),
-            CorrelationData = source.CorrelationData is { } correlation ? new ReadOnlyMemory<byte>(correlation.ToArray()) : null,
+            CorrelationData = source.CorrelationData is { } correlation ? correlation.ToArray() : (ReadOnlyMemory<byte>?)null,
         };
         foreach (var property in source.UserProperties)
         {

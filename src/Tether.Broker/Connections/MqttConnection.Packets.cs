@@ -16,7 +16,6 @@ internal sealed partial class MqttConnection
             }
 
             // [MQTT-3.1.0-1]: the first packet must be CONNECT; close without answering.
-            BrokerLog.ProtocolError(_broker.Logger, DisplayName, Info.RemoteAddress, (byte)ReasonCode.ProtocolError, $"first packet was {packet.Type}, not CONNECT");
             RequestClose(DisconnectReason.ProtocolError, null, $"first packet was {packet.Type}, not CONNECT");
             return;
         }
@@ -112,6 +111,6 @@ internal sealed partial class MqttConnection
             _will = null;
         }
 
-        RequestClose(reason, null, disconnect.ReasonCode == ReasonCode.Success ? "DISCONNECT" : $"DISCONNECT 0x{(byte)disconnect.ReasonCode:X2} {disconnect.ReasonCode}");
+        RequestClose(reason, null, disconnect.ReasonCode == ReasonCode.Success ? string.Empty : $"reason 0x{(byte)disconnect.ReasonCode:X2} {disconnect.ReasonCode}");
     }
 }

@@ -71,8 +71,11 @@ internal sealed partial class MqttConnection
     /// <summary>Runs the connection until it ends; never throws.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        // The transport's "closed" signal is deliberately not used to stop reading: a client that sends its last
+        // packets and DISCONNECT and then closes the socket at once must still have those packets handled. The
+        // input pipe reports completion after it has delivered everything that arrived.
+        _ = cancellationToken;
         var writer = RunWriterAsync();
-        using var registration = cancellationToken.Register(static state => ((MqttConnection)state!).RequestClose(DisconnectReason.SocketClosed, null, "transport closed"), this);
         try
         {
             await ReadLoopAsync().ConfigureAwait(false);
@@ -212,8 +215,8 @@ internal sealed partial class MqttConnection
             }
         }
 
-        BrokerLog.ProtocolError(_broker.Logger, DisplayName, Info.RemoteAddress, (byte)error.Code, error.Message);
-        RequestClose(DisconnectReason.ProtocolError, error.Code, $"protocol error 0x{(byte)error.Code:X2}: {error.Message}");
+        // The disconnect line written when the connection ends carries this detail: one line per ending.
+        RequestClose(DisconnectReason.ProtocolError, error.Code, $"0x{(byte)error.Code:X2} {error.Code}: {error.Message}");
     }
 
     /// <summary>Closes the connection for a protocol violation found while handling a well-formed packet.</summary>

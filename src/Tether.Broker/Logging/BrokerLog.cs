@@ -15,8 +15,6 @@ internal static partial class BrokerLog
     [LoggerMessage(101, LogLevel.Information, "Client {ClientId} ({Address}) disconnected: {Reason}{Detail}.")]
     public static partial void ClientDisconnected(ILogger logger, string clientId, string address, string reason, string detail);
 
-    [LoggerMessage(102, LogLevel.Warning, "Client {ClientId} ({Address}) disconnected: protocol error 0x{Code:X2}: {Message}.")]
-    public static partial void ProtocolError(ILogger logger, string clientId, string address, byte code, string message);
 
     [LoggerMessage(103, LogLevel.Warning, "Refused CONNECT from {Address} as {ClientId}: reason 0x{Code:X2}: {Why}.")]
     public static partial void ConnectRefused(ILogger logger, string address, string clientId, byte code, string why);

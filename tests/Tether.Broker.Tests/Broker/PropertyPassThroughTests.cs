@@ -23,6 +23,24 @@ public sealed class PropertyPassThroughTests
     }
 
     [Fact]
+    public async Task Absent_binary_properties_stay_absent_when_forwarded()
+    {
+        // Regression: a null byte[] converted to ReadOnlyMemory<byte>? is an empty value, not an absent one,
+        // so a forwarded message used to gain an empty correlation data property.
+        await using var harness = new BrokerHarness();
+        var subscriber = await harness.ConnectAsync("sub", ProtocolVersion.V500);
+        await subscriber.SubscribeAsync(1, "ct/#");
+        var publisher = await harness.ConnectAsync("pub", ProtocolVersion.V500);
+        var publish = Packets.Publish("ct/1", "x");
+        publish.Properties.ContentType = "text/plain";
+        await publisher.SendAsync(publish);
+
+        var received = await subscriber.ReceiveAsync<PublishPacket>();
+        Assert.Equal("text/plain", received.Properties.ContentType?.ToString());
+        Assert.Null(received.Properties.CorrelationData);
+    }
+
+    [Fact]
     public async Task Retained_copy_keeps_the_application_properties()
     {
         await using var harness = new BrokerHarness();

@@ -20,12 +20,12 @@ internal sealed class BrokerHarness : IAsyncDisposable
     public MqttBroker Broker { get; }
 
     /// <summary>Opens a connection without sending anything.</summary>
-    public TestClient Open(ProtocolVersion version = ProtocolVersion.V311)
+    public TestClient Open(ProtocolVersion version = ProtocolVersion.V311, CancellationToken transportClosed = default)
     {
         var transport = new InMemoryTransport();
         var id = Interlocked.Increment(ref _connectionCount);
         var info = new ConnectionInfo($"test-{id}", new IPEndPoint(IPAddress.Loopback, 40000 + id), new IPEndPoint(IPAddress.Loopback, 1883), "test");
-        var task = Broker.RunConnectionAsync(transport.BrokerSide, info, CancellationToken.None);
+        var task = Broker.RunConnectionAsync(transport.BrokerSide, info, transportClosed);
         return new TestClient(transport.ClientSide, task, version);
     }
 
