@@ -36,12 +36,18 @@ public sealed class PublishPacket : MqttPacket
     /// <summary>Resets every field so the instance can carry another message.</summary>
     public void Reset()
     {
+        ResetExceptProperties();
+        Properties.Clear();
+    }
+
+    /// <summary>Resets every field but the properties, for a reader that knows they are already clear.</summary>
+    internal void ResetExceptProperties()
+    {
         Dup = false;
         QoS = QualityOfService.AtMostOnce;
         Retain = false;
         Topic = default;
         PacketId = 0;
-        Properties.Clear();
         Payload = default;
     }
 }

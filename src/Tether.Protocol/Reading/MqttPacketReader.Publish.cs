@@ -4,10 +4,20 @@ namespace Tether.Protocol;
 
 public sealed partial class MqttPacketReader
 {
+    private bool _publishPropertiesUsed = true;
+
     private bool TryParsePublish(in ReadOnlySequence<byte> body, int flags, out MqttPacket? packet, out ProtocolError error)
     {
         var publish = _publish;
-        publish.Reset();
+        publish.ResetExceptProperties();
+
+        // Only a 5.0 PUBLISH can have filled the properties; clearing all 27 of them is skipped otherwise.
+        if (_publishPropertiesUsed)
+        {
+            publish.Properties.Clear();
+        }
+
+        _publishPropertiesUsed = IsV5;
         publish.Dup = (flags & 0b1000) != 0;
         publish.QoS = (QualityOfService)((flags >> 1) & 0b11);
         publish.Retain = (flags & 1) != 0;
@@ -34,7 +44,7 @@ public sealed partial class MqttPacketReader
             return Fail(r.Error, out packet, out error);
         }
 
-        publish.Payload = body.Slice(r.Position);
+        publish.Payload = body.IsSingleSegment ? new ReadOnlySequence<byte>(header[r.Position..]) : body.Slice(r.Position);
         packet = publish;
         error = default;
         return true;
@@ -42,11 +52,19 @@ public sealed partial class MqttPacketReader
 
     private bool TryReadPublishHeader(ref BodyReader r, PublishPacket publish)
     {
-        if (!r.TryReadUtf8(out var topic))
+        if (!r.TryReadBinary(out var topicBytes))
         {
             return false;
         }
 
+        // One scan settles the usual topic (ASCII, no NUL, no wildcard); only the others get the full checks.
+        var plainTopic = !topicBytes.Span.ContainsAny(TopicRules.PlainTopicNameStops);
+        if (!plainTopic && !Utf8Validation.IsValidMqttString(topicBytes.Span))
+        {
+            return r.Fail(ProtocolError.Malformed("string is not well-formed UTF-8 or contains U+0000"));
+        }
+
+        var topic = new Utf8Text(topicBytes);
         publish.Topic = topic;
         if (publish.QoS != QualityOfService.AtMostOnce)
         {
@@ -77,7 +95,8 @@ public sealed partial class MqttPacketReader
                     : new ProtocolError(ReasonCode.TopicNameInvalid, "PUBLISH with an empty topic"));
         }
 
-        return TopicRules.IsValidTopicName(topic.Span)
+        return plainTopic
+            || TopicRules.IsValidTopicName(topic.Span)
             || r.Fail(new ProtocolError(ReasonCode.TopicNameInvalid, "PUBLISH topic contains a wildcard")); // [MQTT-3.3.2-2]
     }
 

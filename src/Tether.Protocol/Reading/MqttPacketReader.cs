@@ -84,7 +84,10 @@ public sealed partial class MqttPacketReader
             return ReadStatus.NeedMoreData;
         }
 
-        var body = buffer.Slice(headerLength, remainingLength);
+        // Slicing a multi-segment sequence walks its segments; the common single-segment case wraps the memory directly.
+        var body = buffer.IsSingleSegment
+            ? new ReadOnlySequence<byte>(buffer.First.Slice(headerLength, remainingLength))
+            : buffer.Slice(headerLength, remainingLength);
         var parsed = type switch
         {
             PacketType.Connect => TryParseConnect(body, out packet, out error),

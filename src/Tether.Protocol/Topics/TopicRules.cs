@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Tether.Protocol;
 
 /// <summary>Topic name and topic filter rules (§4.7 of both versions, §4.8.2 of 5.0 for shared subscriptions).</summary>
@@ -5,6 +7,13 @@ public static class TopicRules
 {
     /// <summary>The prefix of a shared subscription filter.</summary>
     public static ReadOnlySpan<byte> SharePrefix => "$share/"u8;
+
+    /// <summary>
+    /// Bytes whose absence makes a topic name valid without further checks: U+0000, the wildcards and every
+    /// non-ASCII byte (which sends the name through full UTF-8 validation).
+    /// </summary>
+    internal static readonly SearchValues<byte> PlainTopicNameStops = SearchValues.Create(
+        [0x00, (byte)'+', (byte)'#', .. Enumerable.Range(0x80, 0x80).Select(static b => (byte)b)]);
 
     private const byte Separator = (byte)'/';
     private const byte SingleLevel = (byte)'+';
