@@ -7,6 +7,7 @@ namespace Tether.Broker;
 /// <summary>Incoming PUBLISH: topic aliases, limits, QoS 1/2 acknowledgement and routing.</summary>
 internal sealed partial class MqttConnection
 {
+    private readonly RecentTopics _recentTopics = new();
     private (string Topic, byte[] Utf8)[]? _incomingAliases;
 
     private void HandlePublish(PublishPacket publish)
@@ -130,8 +131,7 @@ internal sealed partial class MqttConnection
         var alias = publish.Properties.TopicAlias;
         if (alias is null)
         {
-            topicUtf8 = publish.Topic.Utf8.ToArray();
-            topic = Encoding.UTF8.GetString(topicUtf8);
+            (topic, topicUtf8) = _recentTopics.Get(publish.Topic.Span);
             return true;
         }
 
@@ -145,8 +145,7 @@ internal sealed partial class MqttConnection
         _incomingAliases ??= new (string, byte[])[maximum + 1];
         if (!publish.Topic.IsEmpty)
         {
-            topicUtf8 = publish.Topic.Utf8.ToArray();
-            topic = Encoding.UTF8.GetString(topicUtf8);
+            (topic, topicUtf8) = _recentTopics.Get(publish.Topic.Span);
             _incomingAliases[alias.Value] = (topic, topicUtf8);
             return true;
         }
