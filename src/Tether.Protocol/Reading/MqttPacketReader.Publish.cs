@@ -136,7 +136,11 @@ public sealed partial class MqttPacketReader
     {
         var r = new BodyReader(Borrow(body));
         ack.ReasonCode = ReasonCode.Success;
-        ack.Properties.Clear();
+        if (IsV5)
+        {
+            // Before 5.0 acknowledgements carry no properties, so there is nothing to clear.
+            ack.Properties.Clear();
+        }
         if (!r.TryReadUInt16(out var packetId))
         {
             return Fail(r.Error, out packet, out error);

@@ -121,14 +121,13 @@ public sealed partial class MqttPacketReader
         in ReadOnlySequence<byte> buffer, out byte firstByte, out int headerLength, out int remainingLength, out ProtocolError error)
     {
         error = default;
-        int consumed;
+        remainingLength = 0;
         var first = buffer.FirstSpan;
-        if (first.Length >= 5)
-        {
-            firstByte = first[0];
-            consumed = VariableByteInteger.TryRead(first[1..], out remainingLength);
-        }
-        else
+        firstByte = first.IsEmpty ? (byte)0 : first[0];
+        var consumed = first.IsEmpty ? 0 : VariableByteInteger.TryRead(first[1..], out remainingLength);
+
+        // Only a length that continues into the next segment needs the (slower) sequence reader.
+        if (consumed == 0 && !buffer.IsSingleSegment)
         {
             var reader = new SequenceReader<byte>(buffer);
             reader.TryRead(out firstByte);
