@@ -5,7 +5,8 @@
 #   interop/run.sh [--broker-cmd "CMD"] [--only REGEX] [--keep]
 #
 # CMD is a shell command line; "{conf}" is replaced by the path of a generated config file
-# ("listener PORT 127.0.0.1" + "allow_anonymous true") and "{port}" by the port. Precedence:
+# ("listener PORT 127.0.0.1" + "allow_anonymous true" + a second listener "listener WSPORT 127.0.0.1"
+# with "protocol websockets") and "{port}" by the MQTT port. Precedence:
 # --broker-cmd, then $TETHER_BROKER_CMD, then Tether:
 #   dotnet "$REPO/src/Tether/bin/Release/net10.0/tether.dll" -c {conf}
 # Example against Mosquitto:  interop/run.sh --broker-cmd "/usr/sbin/mosquitto -c {conf}"
@@ -285,6 +286,13 @@ check_paho_v5_retain_options() { py mqtt5 retain_options; }
 check_mqttjs_v5() { cd "$HERE/node" && node check.js v5; }
 check_mqttjs_v311() { cd "$HERE/node" && node check.js v311; }
 
+# MQTT over WebSocket (the second listener, `protocol websockets`, on BROKER_WS_PORT).
+check_mqttjs_ws_v5() { cd "$HERE/node" && node check.js v5 ws; }
+check_mqttjs_ws_v311() { cd "$HERE/node" && node check.js v311 ws; }
+check_paho_ws_pubsub_v311() { py over_websocket pubsub_v311; }
+check_paho_ws_pubsub_v5() { py over_websocket pubsub_v5; }
+check_paho_ws_will_abrupt() { py over_websocket will_abrupt; }
+
 check_garbage_input() { py garbage garbage; }
 
 check_broker_still_running() {
@@ -313,6 +321,8 @@ CHECKS=(
 	paho_v5_properties paho_v5_message_expiry_retained paho_v5_message_expiry_queued
 	paho_v5_subscription_identifier paho_v5_no_local paho_v5_retain_options
 	mqttjs_v5 mqttjs_v311
+	mqttjs_ws_v5 mqttjs_ws_v311
+	paho_ws_pubsub_v311 paho_ws_pubsub_v5 paho_ws_will_abrupt
 	garbage_input
 	broker_still_running
 )
@@ -322,7 +332,7 @@ CHECKS=(
 # ---------------------------------------------------------------------------------------------
 if [ "${1:-}" = "--run-check" ]; then
 	name="$2"
-	: "${BROKER_PORT:?}" "${BROKER_PID:?}" "${WORK_CHECK:?}"
+	: "${BROKER_PORT:?}" "${BROKER_WS_PORT:?}" "${BROKER_PID:?}" "${WORK_CHECK:?}"
 	SYNC="interop/sync/$name/$(rand)"
 	trap cleanup_subs EXIT
 	"check_$name"
@@ -410,8 +420,11 @@ s.close()'
 # (e.g. the port was taken in between), exits the script if it never came up.
 start_broker() {
 	BROKER_PORT="$(free_port)"
+	BROKER_WS_PORT="$(free_port)"
+	[ "$BROKER_WS_PORT" != "$BROKER_PORT" ] || BROKER_WS_PORT="$(free_port)"
 	local conf="$WORK/broker.conf" cmd
-	printf 'listener %s 127.0.0.1\nallow_anonymous true\n' "$BROKER_PORT" >"$conf"
+	printf 'listener %s 127.0.0.1\nallow_anonymous true\nlistener %s 127.0.0.1\nprotocol websockets\n' \
+		"$BROKER_PORT" "$BROKER_WS_PORT" >"$conf"
 	cmd="${BROKER_CMD//\{conf\}/$conf}"
 	cmd="${cmd//\{port\}/$BROKER_PORT}"
 	echo "broker: $cmd" >&2
@@ -425,7 +438,8 @@ start_broker() {
 			BROKER_PID=""
 			return 1
 		fi
-		if (exec 3<>"/dev/tcp/$HOST/$BROKER_PORT") 2>/dev/null; then
+		if (exec 3<>"/dev/tcp/$HOST/$BROKER_PORT") 2>/dev/null &&
+			(exec 3<>"/dev/tcp/$HOST/$BROKER_WS_PORT") 2>/dev/null; then
 			return 0
 		fi
 		sleep 0.2
@@ -450,7 +464,7 @@ if [ "$started" != 1 ]; then
 	echo "0 passed, 1 failed"
 	exit 1
 fi
-echo "broker up on $HOST:$BROKER_PORT (pid $BROKER_PID)" >&2
+echo "broker up on $HOST:$BROKER_PORT, WebSockets on $BROKER_WS_PORT (pid $BROKER_PID)" >&2
 
 # Node dependencies: CI runs `npm ci` first; do it here too if they are missing.
 if [ ! -d "$HERE/node/node_modules/mqtt" ]; then
@@ -467,7 +481,7 @@ for name in "${CHECKS[@]}"; do
 	dir="$WORK/$name"
 	mkdir -p "$dir"
 	rc=0
-	BROKER_PORT="$BROKER_PORT" BROKER_PID="$BROKER_PID" WORK_CHECK="$dir" \
+	BROKER_PORT="$BROKER_PORT" BROKER_WS_PORT="$BROKER_WS_PORT" BROKER_PID="$BROKER_PID" WORK_CHECK="$dir" \
 		timeout -k 5 "$CHECK_TIMEOUT" "$SELF" --run-check "$name" >"$dir/stdout" 2>"$dir/stderr" </dev/null ||
 		rc=$?
 	if [ "$rc" -eq 0 ]; then

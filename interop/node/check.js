@@ -1,5 +1,6 @@
 'use strict';
-// MQTT.js checks, run by interop/run.sh:  node check.js <v5|v311>   (port from BROKER_PORT)
+// MQTT.js checks, run by interop/run.sh:  node check.js <v5|v311> [ws]
+// (port from BROKER_PORT; with "ws", MQTT over WebSocket to ws://127.0.0.1:BROKER_WS_PORT/mqtt)
 // Prints nothing and exits 0 on success; prints one line with the reason and exits 1 on failure.
 //
 // Both versions: connect, publish a retained message, subscribe and get it with the retain flag,
@@ -9,7 +10,10 @@
 const mqtt = require('mqtt');
 
 const PORT = parseInt(process.env.BROKER_PORT || '1883', 10);
+const WS_PORT = parseInt(process.env.BROKER_WS_PORT || '9001', 10);
 const version = process.argv[2];
+const transport = process.argv[3] || 'tcp';
+const url = transport === 'ws' ? `ws://127.0.0.1:${WS_PORT}/mqtt` : `mqtt://127.0.0.1:${PORT}`;
 const protocolVersion = { v5: 5, v311: 4 }[version];
 if (!protocolVersion) {
   console.log(`usage: node check.js v5|v311 (got ${version})`);
@@ -18,7 +22,7 @@ if (!protocolVersion) {
 
 const WAIT_MS = 10000;
 const rnd = Math.random().toString(16).slice(2, 12);
-const prefix = `interop/mqttjs/${version}/${rnd}`;
+const prefix = `interop/mqttjs/${transport}/${version}/${rnd}`;
 
 function fail(why) {
   console.log(why);
@@ -30,7 +34,7 @@ setTimeout(() => fail(`timed out after ${WAIT_MS * 2} ms`), WAIT_MS * 2).unref()
 
 function connect(clientId) {
   return new Promise((resolve, reject) => {
-    const c = mqtt.connect(`mqtt://127.0.0.1:${PORT}`, {
+    const c = mqtt.connect(url, {
       clientId,
       protocolVersion,
       clean: true,

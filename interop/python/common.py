@@ -23,6 +23,7 @@ except ImportError:  # pragma: no cover - very old paho
 
 HOST = "127.0.0.1"
 PORT = int(os.environ.get("BROKER_PORT", "1883"))
+WS_PORT = int(os.environ.get("BROKER_WS_PORT", "9001"))  # the listener with `protocol websockets`
 WAIT = 10.0  # default bound for any single wait, seconds
 
 V31 = mqtt.MQTTv31
@@ -54,10 +55,11 @@ def props(packet_type, **values):
 class Client:
     """A Paho client whose events land in queues, so a check can wait on them with a bound."""
 
-    def __init__(self, client_id="", protocol=V311, clean=True, name=None):
+    def __init__(self, client_id="", protocol=V311, clean=True, name=None, transport="tcp"):
         self.name = name or client_id or "client"
         self.protocol = protocol
-        kwargs = {"client_id": client_id, "protocol": protocol}
+        self.port = WS_PORT if transport == "websockets" else PORT
+        kwargs = {"client_id": client_id, "protocol": protocol, "transport": transport}
         if protocol != V5:
             kwargs["clean_session"] = clean
         if hasattr(mqtt, "CallbackAPIVersion"):  # paho-mqtt >= 2.0
@@ -98,7 +100,7 @@ class Client:
             if session_expiry is not None:
                 kwargs["properties"] = props(PacketTypes.CONNECT, SessionExpiryInterval=session_expiry)
         self.disconnected.clear()
-        self.c.connect(HOST, PORT, **kwargs)
+        self.c.connect(HOST, self.port, **kwargs)
         self.c.loop_start()
         try:
             flags, rc, _ = self.connacks.get(timeout=WAIT)

@@ -9,6 +9,9 @@ namespace Tether.Broker;
 /// <param name="ListenerName">Which listener accepted the connection (e.g. "1883" or "9001/websockets").</param>
 public sealed record ConnectionInfo(string ConnectionId, EndPoint? RemoteEndPoint, EndPoint? LocalEndPoint, string ListenerName)
 {
+    /// <summary>The transport's side of the close, if it can say why a connection ended (WebSockets can); else null.</summary>
+    public ITransportCloseFeature? CloseFeature { get; init; }
+
     /// <summary>The remote address as Mosquitto prints it: <c>host:port</c>.</summary>
     public string RemoteAddress => RemoteEndPoint switch
     {

@@ -64,7 +64,7 @@ public sealed partial class MqttBroker
             var silence = Time.GetElapsedTime(connection.LastReceivedTimestamp, timestamp);
             if (silence.TotalMilliseconds > keepAlive * 1500.0)
             {
-                BrokerLog.KeepAliveTimeout(Logger, connection.DisplayName, silence.TotalSeconds, keepAlive);
+                // The disconnect line written when the connection ends says so: one line per ending.
                 connection.RequestClose(DisconnectReason.KeepAliveTimeout, Protocol.ReasonCode.KeepAliveTimeout, $"nothing received for {silence.TotalSeconds:0.#} s, keep alive {keepAlive} s");
             }
         }

@@ -84,7 +84,7 @@ public sealed partial class MqttBroker
         Statistics.CountDisconnect(reason);
         if (Options.ConnectionMessages)
         {
-            BrokerLog.ClientDisconnected(Logger, connection.DisplayName, connection.Info.RemoteAddress, Describe(reason), connection.CloseDetail.Length > 0 ? " (" + connection.CloseDetail + ")" : string.Empty);
+            BrokerLog.ClientDisconnected(Logger, connection.DisplayName, connection.Info.RemoteAddress, InitiatorText(DisconnectReasons.Initiator(reason)), DisconnectReasons.Describe(reason), connection.CloseDetail.Length > 0 ? " (" + connection.CloseDetail + ")" : string.Empty);
         }
         if (connection.Session is { } session)
         {
@@ -220,21 +220,11 @@ public sealed partial class MqttBroker
         }
     }
 
-    private static string Describe(DisconnectReason reason) => reason switch
+    private static string InitiatorText(DisconnectInitiator initiator) => initiator switch
     {
-        DisconnectReason.ClientDisconnect => "client sent DISCONNECT",
-        DisconnectReason.ClientDisconnectWithWill => "client sent DISCONNECT asking for its will",
-        DisconnectReason.ClientDisconnectWithError => "client sent DISCONNECT with an error",
-        DisconnectReason.SocketClosed => "socket closed by the client without DISCONNECT",
-        DisconnectReason.SocketError => "socket error",
-        DisconnectReason.KeepAliveTimeout => "keep alive timeout",
-        DisconnectReason.ConnectTimeout => "no CONNECT received in time",
-        DisconnectReason.ProtocolError => "protocol error",
-        DisconnectReason.SessionTakenOver => "session taken over",
-        DisconnectReason.ConnectRefused => "CONNECT refused",
-        DisconnectReason.ServerShutdown => "server shutting down",
-        DisconnectReason.Overload => "overloaded",
-        _ => reason.ToString(),
+        DisconnectInitiator.Client => "client",
+        DisconnectInitiator.Broker => "broker",
+        _ => "network",
     };
 
     private sealed record DelayedWill(PendingWill Will, DateTimeOffset DueAt, Session Session);

@@ -40,6 +40,10 @@ public sealed partial class MqttBroker
         SysNumber("bytes/sent", stats.BytesSent);
         SysNumber("subscriptions/count", _router.Subscriptions.Count);
         SysNumber("retained messages/count", _retained.Count);
+        foreach (var reason in DisconnectReasons.All)
+        {
+            SysNumber("disconnects/" + DisconnectReasons.Name(reason), stats.Disconnects(reason));
+        }
 
         var seconds = _lastSys is { } last ? (now - last).TotalSeconds : 0;
         _lastSys = now;

@@ -41,4 +41,7 @@ public enum DisconnectReason
 
     /// <summary>The client did not keep up and exceeded its limits.</summary>
     Overload,
+
+    /// <summary>The client sent a WebSocket close frame without MQTT DISCONNECT (the detail has its code and reason).</summary>
+    WebSocketClose,
 }

@@ -132,7 +132,15 @@ internal sealed partial class MqttConnection
 
             if (result.IsCompleted)
             {
-                RequestClose(DisconnectReason.SocketClosed, null, buffer.IsEmpty ? "closed by the client" : "closed by the client in the middle of a packet");
+                if (Info.CloseFeature?.InputEnded is { } report)
+                {
+                    RequestClose(report.Reason, null, buffer.IsEmpty ? report.Detail : report.Detail + ", in the middle of a packet");
+                }
+                else
+                {
+                    RequestClose(DisconnectReason.SocketClosed, null, buffer.IsEmpty ? "closed by the client" : "closed by the client in the middle of a packet");
+                }
+
                 return;
             }
         }
@@ -182,6 +190,7 @@ internal sealed partial class MqttConnection
 
         CloseReason = reason;
         _closeDetail = detail;
+        Info.CloseFeature?.OnBrokerClosing(reason);
         MqttPacket? final = null;
         if (disconnectCode is { } code && IsV5 && _state == ConnectionState.Connected)
         {

@@ -12,8 +12,8 @@ internal static partial class BrokerLog
     [LoggerMessage(100, LogLevel.Information, "New client connected from {Address} as {ClientId} (p{Protocol}, c{Clean}, k{KeepAlive}{User}).")]
     public static partial void ClientConnected(ILogger logger, string address, string clientId, int protocol, int clean, int keepAlive, string user);
 
-    [LoggerMessage(101, LogLevel.Information, "Client {ClientId} ({Address}) disconnected: {Reason}{Detail}.")]
-    public static partial void ClientDisconnected(ILogger logger, string clientId, string address, string reason, string detail);
+    [LoggerMessage(101, LogLevel.Information, "Client {ClientId} ({Address}) disconnected, closed by {ClosedBy}: {Reason}{Detail}.")]
+    public static partial void ClientDisconnected(ILogger logger, string clientId, string address, string closedBy, string reason, string detail);
 
 
     [LoggerMessage(103, LogLevel.Warning, "Refused CONNECT from {Address} as {ClientId}: reason 0x{Code:X2}: {Why}.")]
@@ -22,8 +22,6 @@ internal static partial class BrokerLog
     [LoggerMessage(104, LogLevel.Warning, "Client {ClientId} already connected, closing old connection from {Address}.")]
     public static partial void SessionTakenOver(ILogger logger, string clientId, string address);
 
-    [LoggerMessage(105, LogLevel.Warning, "Client {ClientId} has exceeded timeout, disconnecting (nothing received for {Seconds:0.#} s, keep alive {KeepAlive} s).")]
-    public static partial void KeepAliveTimeout(ILogger logger, string clientId, double seconds, int keepAlive);
 
     [LoggerMessage(200, LogLevel.Debug, "{ClientId} {Qos} {Filter}")]
     private static partial void SubscribedCore(ILogger logger, string clientId, int qos, string filter);

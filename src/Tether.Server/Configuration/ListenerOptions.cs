@@ -21,6 +21,12 @@ public sealed record ListenerOptions
     /// <summary><c>protocol</c>: what the listener speaks.</summary>
     public ListenerProtocol Protocol { get; init; } = ListenerProtocol.Mqtt;
 
+    /// <summary>
+    /// <c>websockets_ping_interval</c> (Tether's own option): how often a WebSocket listener pings its clients;
+    /// <see cref="TimeSpan.Zero"/> (the default) sends no WebSocket control frame of the server's own accord.
+    /// </summary>
+    public TimeSpan WebSocketPingInterval { get; init; } = TimeSpan.Zero;
+
     /// <summary><c>max_connections</c>: connections this listener holds at once; -1 = unlimited (Mosquitto's default).</summary>
     public int MaxConnections { get; init; } = -1;
 

@@ -6,6 +6,6 @@ public enum ListenerProtocol
     /// <summary>MQTT over plain TCP (<c>protocol mqtt</c>, the default).</summary>
     Mqtt,
 
-    /// <summary>MQTT over WebSockets (<c>protocol websockets</c>). Not supported yet: the parser and the server reject it.</summary>
+    /// <summary>MQTT over WebSockets (<c>protocol websockets</c>). Served by Kestrel over HTTP/1.1 upgrade on any path.</summary>
     WebSockets,
 }

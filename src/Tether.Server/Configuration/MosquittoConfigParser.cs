@@ -105,18 +105,20 @@ public static class MosquittoConfigParser
                     _defaultListenerUsed = true;
                     break;
                 case "protocol":
-                    var protocol = line.Single();
-                    if (protocol == "websockets")
+                    var protocol = line.Single() switch
                     {
-                        throw line.Unsupported("'protocol websockets'", "remove that listener for now (WebSocket listeners are planned)");
-                    }
-
-                    if (protocol != "mqtt")
-                    {
-                        throw line.Error($"invalid protocol '{protocol}'; use mqtt");
-                    }
-
-                    UpdateCurrentListener(l => l with { Protocol = ListenerProtocol.Mqtt }, marksDefaultUsed: false);
+                        "mqtt" => ListenerProtocol.Mqtt,
+                        "websockets" => ListenerProtocol.WebSockets,
+                        var other => throw line.Error($"invalid protocol '{other}'; use mqtt or websockets"),
+                    };
+                    UpdateCurrentListener(l => l with { Protocol = protocol }, marksDefaultUsed: false);
+                    break;
+                case "websockets_ping_interval":
+                    // Tether's own option, not Mosquitto's: WebSocket pings every SECONDS on the most recent listener.
+                    // Off (0) by default, because clients such as Paho Java 1.2.5 drop the connection on any
+                    // WebSocket control frame; MQTT keep alive is the liveness check.
+                    var pingSeconds = line.Int(line.Single(), 0, 86400, "a number of seconds (0 = off)");
+                    UpdateCurrentListener(l => l with { WebSocketPingInterval = TimeSpan.FromSeconds(pingSeconds) }, marksDefaultUsed: false);
                     break;
                 case "max_connections":
                     var max = line.Int(line.Single(), int.MinValue, int.MaxValue, "an integer (-1 for no limit)");

@@ -31,19 +31,10 @@ public sealed class TetherServer : IAsyncDisposable
     /// <summary>Builds the server; nothing listens until <see cref="StartAsync"/>.</summary>
     /// <param name="configuration">Broker options, listeners and logging.</param>
     /// <param name="options">Hosting options; <see cref="TetherServerOptions.Default"/> when null.</param>
-    /// <exception cref="NotSupportedException">A listener uses a protocol Tether does not support yet.</exception>
     public TetherServer(TetherConfiguration configuration, TetherServerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         options ??= TetherServerOptions.Default;
-        foreach (var listener in configuration.AllListeners)
-        {
-            if (listener.Protocol != ListenerProtocol.Mqtt)
-            {
-                throw new NotSupportedException($"Listener {listener.Name}: protocol {listener.Protocol} is not supported yet.");
-            }
-        }
-
         Configuration = configuration;
         var time = options.TimeProvider ?? TimeProvider.System;
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "tether" });
@@ -69,6 +60,11 @@ public sealed class TetherServer : IAsyncDisposable
 
         _app = builder.Build();
         _logger = _app.Services.GetRequiredService<ILogger<TetherServer>>();
+
+        // The HTTP pipeline serves WebSocket listeners only; MQTT listeners never reach it.
+        var webSockets = new MqttWebSocketEndpoint(Broker, time, _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Tether.Server.WebSockets"));
+        _app.UseWebSockets(MqttWebSocketEndpoint.Options);
+        _app.Run(webSockets.HandleAsync);
     }
 
     /// <summary>The configuration the server runs with.</summary>
@@ -212,7 +208,21 @@ public sealed class TetherServer : IAsyncDisposable
                 listenOptions.Use(next => new ConnectionLimitMiddleware(next, listener.MaxConnections, listener.Name, logger).OnConnectionAsync);
             }
 
-            listenOptions.Run(handler.OnConnectedAsync);
+            if (listener.Protocol == ListenerProtocol.WebSockets)
+            {
+                // No terminal delegate: Kestrel adds its HTTP/1.1 server, whose requests go to MqttWebSocketEndpoint.
+                listenOptions.Protocols = HttpProtocols.Http1;
+                listenOptions.Use(next => connection =>
+                {
+                    connection.Items[MqttWebSocketEndpoint.ListenerKey] = listener;
+                    return next(connection);
+                });
+            }
+            else
+            {
+                listenOptions.Run(handler.OnConnectedAsync);
+            }
+
             _listenOptions.Add((listener, listenOptions));
         }
 

@@ -253,7 +253,7 @@ public class MosquittoConfigParserTests
     [InlineData("\n\npassword_file /etc/mosquitto/passwd", 3, "password_file", "Tether does not support option 'password_file' yet (line 3 of /etc/mosquitto/mosquitto.conf); remove it")]
     [InlineData("persistence true", 1, "persistence", "Tether does not support option 'persistence' yet")]
     [InlineData("bridge_cafile x", 1, "bridge_cafile", "Tether does not support option 'bridge_cafile' yet")]
-    [InlineData("listener 9001\nprotocol websockets", 2, "protocol", "Tether does not support 'protocol websockets' yet (line 2 of")]
+    [InlineData("listener 9001\nprotocol websockets\nwebsockets_ping_interval -1", 3, "websockets_ping_interval", "Invalid value '-1'")]
     [InlineData("protocol http", 1, "protocol", "invalid protocol 'http'")]
     [InlineData("listener", 1, "listener", "it needs a value")]
     [InlineData("listener abc", 1, "listener", "Invalid value 'abc' for option 'listener'")]

@@ -91,13 +91,6 @@ public class TetherServerTests
     }
 
     [Fact]
-    public void Websocket_listeners_are_refused()
-    {
-        var configuration = new TetherConfiguration { Listeners = [new ListenerOptions { Port = 0, Protocol = ListenerProtocol.WebSockets }] };
-        Assert.Throws<NotSupportedException>(() => new TetherServer(configuration));
-    }
-
-    [Fact]
     public async Task Stop_closes_the_listeners()
     {
         var server = await TestServers.StartAsync(TestServers.Loopback());
