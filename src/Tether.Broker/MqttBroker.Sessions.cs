@@ -62,8 +62,8 @@ public sealed partial class MqttBroker
         Statistics.CountClientConnected();
         if (previous is not null)
         {
-            BrokerLog.SessionTakenOver(Logger, clientId, previous.Info.RemoteAddress);
-            previous.RequestClose(DisconnectReason.SessionTakenOver, ReasonCode.SessionTakenOver, "session taken over by a new connection from " + connection.Info.RemoteAddress);
+            // The old connection's disconnect line says so: one line per ending.
+            previous.RequestClose(DisconnectReason.SessionTakenOver, ReasonCode.SessionTakenOver, "by a new connection from " + connection.Info.RemoteAddress);
         }
 
         if (endedSessionWill is not null)
