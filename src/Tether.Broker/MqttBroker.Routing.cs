@@ -11,7 +11,7 @@ public sealed partial class MqttBroker
             _retained.Set(message);
         }
 
-        return _router.Route(message);
+        return _router.Route(message, Authorizer);
     }
 
     /// <summary>Adds or replaces a subscription; returns whether it is new for this session.</summary>
@@ -47,8 +47,14 @@ public sealed partial class MqttBroker
     internal void SendRetained(Session session, string filter, SubscriptionOptions options)
     {
         var identifiers = options.SubscriptionIdentifier == 0 ? null : SingleIdentifierCache.Get(options.SubscriptionIdentifier);
+        var authorizer = Authorizer;
         foreach (var message in _retained.Find(filter, Time.GetUtcNow()))
         {
+            if (authorizer is not null && !authorizer.CanRead(session.ClientId, session.UserName, message.Topic))
+            {
+                continue;
+            }
+
             var qos = Options.UpgradeOutgoingQoS
                 ? options.MaximumQoS
                 : (Protocol.QualityOfService)Math.Min((byte)message.QoS, (byte)options.MaximumQoS);

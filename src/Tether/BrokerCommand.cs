@@ -38,13 +38,20 @@ internal static class BrokerCommand
             Description = "Not supported: run tether under systemd (or another service manager) instead.",
         };
 
+        var testConfig = new Option<bool>("--test-config")
+        {
+            Description = "Check the configuration file (and its password and ACL files), print \"configuration OK\" and exit 0, or the error and exit 1.",
+        };
+
         var root = new RootCommand("tether: an MQTT broker, a drop-in replacement for Mosquitto that reads mosquitto.conf.")
         {
             configFile,
             port,
             verbose,
             daemon,
+            testConfig,
         };
+        root.Subcommands.Add(PasswdCommand.Create(Console.Out, error, Console.In));
         foreach (var option in root.Options)
         {
             if (option is VersionOption version)
@@ -59,6 +66,11 @@ internal static class BrokerCommand
             {
                 await error.WriteLineAsync("Error: daemon mode is not supported; use systemd.").ConfigureAwait(false);
                 return 1;
+            }
+
+            if (parseResult.GetValue(testConfig))
+            {
+                return await TestConfigAsync(parseResult.GetValue(configFile), parseResult.InvocationConfiguration.Output, error).ConfigureAwait(false);
             }
 
             return await RunBrokerAsync(parseResult.GetValue(configFile), parseResult.GetValue(port), parseResult.GetValue(verbose), error, cancellationToken).ConfigureAwait(false);
@@ -93,6 +105,27 @@ internal static class BrokerCommand
         catch (Exception e) when (e is MosquittoConfigException or IOException or NotSupportedException or UnauthorizedAccessException)
         {
             // Operator errors: the message says what to do; a stack trace would only hide it.
+            await error.WriteLineAsync("Error: " + e.Message).ConfigureAwait(false);
+            return 1;
+        }
+    }
+
+    private static async Task<int> TestConfigAsync(FileInfo? configFile, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            var configuration = configFile is null ? TetherConfiguration.Default : MosquittoConfigParser.ParseFile(configFile.FullName);
+            _ = new Server.Security.FileSecurity(configuration.PasswordFile, configuration.AclFile);
+            foreach (var warning in configuration.Warnings)
+            {
+                await error.WriteLineAsync("Warning: " + warning).ConfigureAwait(false);
+            }
+
+            await output.WriteLineAsync("configuration OK").ConfigureAwait(false);
+            return 0;
+        }
+        catch (MosquittoConfigException e)
+        {
             await error.WriteLineAsync("Error: " + e.Message).ConfigureAwait(false);
             return 1;
         }

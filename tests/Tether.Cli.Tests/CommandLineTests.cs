@@ -11,7 +11,9 @@ public class CommandLineTests
     {
         var (exitCode, stdout, _) = await TetherProcess.RunAsync("--help");
         Assert.Equal(0, exitCode);
-        Assert.Contains("tether [options]", stdout, StringComparison.Ordinal);
+        Assert.Contains("tether [command] [options]", stdout, StringComparison.Ordinal);
+        Assert.Contains("passwd", stdout, StringComparison.Ordinal);
+        Assert.Contains("--test-config", stdout, StringComparison.Ordinal);
         Assert.Contains("-c, --config-file <FILE>", stdout, StringComparison.Ordinal);
         Assert.Contains("-p, --port <PORT>", stdout, StringComparison.Ordinal);
         Assert.Contains("-v, --verbose", stdout, StringComparison.Ordinal);
@@ -48,10 +50,10 @@ public class CommandLineTests
     [Fact]
     public async Task Unsupported_option_exits_1_and_says_what_to_do()
     {
-        using var config = new TempConfig("listener 1883\npassword_file /etc/mosquitto/passwd\n");
+        using var config = new TempConfig("listener 1883\nbind_interface eth0\n");
         var (exitCode, _, stderr) = await TetherProcess.RunAsync("-c", config.Path);
         Assert.Equal(1, exitCode);
-        Assert.Contains($"Tether does not support option 'password_file' yet (line 2 of {config.Path}); remove it", stderr, StringComparison.Ordinal);
+        Assert.Contains($"Tether does not support option 'bind_interface' yet (line 2 of {config.Path}); remove it", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -61,7 +61,8 @@ internal sealed partial class MqttConnection
         var authentication = _broker.Authenticator?.Authenticate(connect.UserName, connect.Password, clientId, Info) ?? ReasonCode.Success;
         if (authentication != ReasonCode.Success)
         {
-            RefuseConnect(connAck, authentication, "authentication failed");
+            // The user name helps the operator; the password is never logged.
+            RefuseConnect(connAck, authentication, connect.UserName is null ? "authentication failed" : $"authentication failed for user '{connect.UserName}'");
             return;
         }
 
@@ -104,6 +105,7 @@ internal sealed partial class MqttConnection
     internal void CompleteConnect(Session session, ConnAckPacket connAck)
     {
         Session = session;
+        session.UserName = UserName;
         var brokerLimit = _broker.Options.MaxInflightMessages > 0 ? _broker.Options.MaxInflightMessages : ushort.MaxValue;
         session.InflightLimit = Math.Min(brokerLimit, _clientReceiveMaximum);
         EnqueuePacket(connAck);

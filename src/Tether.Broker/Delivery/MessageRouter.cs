@@ -24,11 +24,13 @@ internal sealed class MessageRouter
     public TopicTree<Session, SubscriptionOptions> Subscriptions { get; } = new();
 
     /// <summary>Delivers <paramref name="message"/> to every matching session; returns how many sessions it went to.</summary>
-    public int Route(ApplicationMessage message)
+    /// <param name="message">The message.</param>
+    /// <param name="authorizer">Checks each receiver's read access; null (no ACL) skips the check.</param>
+    public int Route(ApplicationMessage message, ITopicAuthorizer? authorizer = null)
     {
         var targets = t_targets ??= new List<Target>(16);
         targets.Clear();
-        var collector = new Collector(message, targets, _upgradeOutgoingQoS);
+        var collector = new Collector(message, targets, _upgradeOutgoingQoS, authorizer);
         Subscriptions.Match(message.TopicUtf8.Span, ref collector);
         var count = targets.Count;
         for (var i = 0; i < count; i++)
@@ -55,12 +57,14 @@ internal sealed class MessageRouter
         private readonly ApplicationMessage _message;
         private readonly List<Target> _targets;
         private readonly bool _upgrade;
+        private readonly ITopicAuthorizer? _authorizer;
 
-        public Collector(ApplicationMessage message, List<Target> targets, bool upgrade)
+        public Collector(ApplicationMessage message, List<Target> targets, bool upgrade, ITopicAuthorizer? authorizer)
         {
             _message = message;
             _targets = targets;
             _upgrade = upgrade;
+            _authorizer = authorizer;
         }
 
         public readonly void OnSubscription(SubscriptionEntry<Session, SubscriptionOptions> subscription)
@@ -70,6 +74,12 @@ internal sealed class MessageRouter
 
             // [MQTT-3.8.3-3]: no-local skips the publisher's own session.
             if (options.NoLocal && string.Equals(_message.PublisherClientId, session.ClientId, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            // Mosquitto checks read access per receiver and per message (sub__send): an ACL change applies at once.
+            if (_authorizer is not null && !_authorizer.CanRead(session.ClientId, session.UserName, _message.Topic))
             {
                 return;
             }
@@ -114,6 +124,11 @@ internal sealed class MessageRouter
                     chosen = candidate;
                     break;
                 }
+            }
+
+            if (_authorizer is not null && !_authorizer.CanRead(chosen.Subscriber.ClientId, chosen.Subscriber.UserName, _message.Topic))
+            {
+                return;
             }
 
             var options = chosen.Value;

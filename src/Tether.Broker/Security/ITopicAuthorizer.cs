@@ -14,4 +14,13 @@ public interface ITopicAuthorizer
     /// <param name="userName">The user name the client connected with, if any.</param>
     /// <param name="filter">The topic filter.</param>
     bool CanSubscribe(string clientId, string? userName, string filter);
+
+    /// <summary>
+    /// Whether a message on <paramref name="topic"/> may be delivered to the client: checked for every message as it
+    /// is routed and for retained messages sent on subscribe, like Mosquitto's read access check.
+    /// </summary>
+    /// <param name="clientId">The receiving session's client id.</param>
+    /// <param name="userName">The user name the receiving client last connected with, if any.</param>
+    /// <param name="topic">The message's topic name.</param>
+    bool CanRead(string clientId, string? userName, string topic);
 }

@@ -19,6 +19,9 @@ internal sealed partial class Session
 
     public string ClientId { get; }
 
+    /// <summary>The user name of the current or last connection: read access is checked with it, online or not.</summary>
+    public string? UserName { get; set; }
+
     /// <summary>Guards every mutable field of the session.</summary>
     public Lock Gate { get; } = new();
 

@@ -75,6 +75,8 @@ public static class MosquittoConfigParser
         private bool _defaultListenerUsed;
         private int _defaultPortLine;
         private bool? _allowAnonymous;
+        private string? _passwordFile;
+        private string? _aclFile;
         private LoggingSettings _logging = LoggingSettings.Default;
         private List<LogDestination>? _logDestinations;
         private MosquittoLogTypes? _logTypes;
@@ -137,6 +139,12 @@ public static class MosquittoConfigParser
                 // Broker options.
                 case "allow_anonymous":
                     _allowAnonymous = line.Bool();
+                    break;
+                case "password_file":
+                    _passwordFile = line.Rest();
+                    break;
+                case "acl_file":
+                    _aclFile = line.Rest();
                     break;
                 case "max_keepalive":
                     // Mosquitto 2.0 refuses values below 10 seconds.
@@ -243,6 +251,8 @@ public static class MosquittoConfigParser
                 DefaultListener = defaultListener,
                 Listeners = [.. _listeners],
                 Logging = logging,
+                PasswordFile = _passwordFile,
+                AclFile = _aclFile,
                 PerListenerSettings = _perListenerSettings,
                 SetTcpNoDelay = _setTcpNoDelay,
                 Warnings = [.. _warnings],
@@ -414,14 +424,14 @@ public static class MosquittoConfigParser
     /// <summary>Options of Mosquitto 2.0 (mosquitto.conf(5)) that Tether does not handle yet; anything else is a typo.</summary>
     private static readonly HashSet<string> MosquittoOnlyOptions = new(StringComparer.Ordinal)
     {
-        "acl_file", "address", "addresses", "allow_duplicate_messages", "auth_plugin", "auth_plugin_deny_special_chars",
+        "address", "addresses", "allow_duplicate_messages", "auth_plugin", "auth_plugin_deny_special_chars",
         "autosave_interval", "autosave_on_changes", "bind_interface", "cafile", "capath", "certfile", "check_retain_source",
         "ciphers", "ciphers_tls1.3", "cleansession", "clientid", "clientid_prefixes", "connection", "crlfile", "dhparamfile",
         "enable_control_api", "global_max_clients", "global_max_connections", "http_dir", "idle_timeout", "include_dir",
         "keepalive_interval", "keyfile", "listener_allow_anonymous", "listener_auto_id_prefix", "local_cleansession",
         "local_clientid", "local_password", "local_username", "log_facility", "max_inflight_bytes", "memory_limit",
         "mount_point", "notification_topic", "notifications", "notifications_local_only", "ocsp_stapling", "password",
-        "password_file", "persistence", "persistence_file", "persistence_location", "pid_file", "plugin", "plugin_load",
+        "persistence", "persistence_file", "persistence_location", "pid_file", "plugin", "plugin_load",
         "plugin_use", "psk_file", "psk_hint", "remote_clientid", "remote_password", "remote_username", "require_certificate",
         "restart_timeout", "retry_interval", "round_robin", "start_type", "store_clean_interval", "threshold", "tls_engine",
         "tls_engine_kpass_sha1", "tls_keyform", "tls_version", "topic", "try_private", "use_identity_as_username",

@@ -24,6 +24,12 @@ public sealed record TetherConfiguration
     /// <summary>The listeners defined with <c>listener</c> lines, in file order.</summary>
     public IReadOnlyList<ListenerOptions> Listeners { get; init; } = [];
 
+    /// <summary><c>password_file</c>: Mosquitto password file ($6$/$7$ hashes) checked on CONNECT; null = none.</summary>
+    public string? PasswordFile { get; init; }
+
+    /// <summary><c>acl_file</c>: Mosquitto ACL file checked on publish, subscribe and delivery; null = none.</summary>
+    public string? AclFile { get; init; }
+
     /// <summary>Logging options.</summary>
     public LoggingSettings Logging { get; init; } = LoggingSettings.Default;
 

@@ -19,7 +19,7 @@ namespace Tether.Server;
 // BrokerShutdownService makes the broker say goodbye before Kestrel closes the sockets.
 
 /// <summary>The broker behind Kestrel listeners, configured from a <see cref="TetherConfiguration"/>.</summary>
-public sealed class TetherServer : IAsyncDisposable
+public sealed partial class TetherServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ILogger _logger;
@@ -36,6 +36,9 @@ public sealed class TetherServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(configuration);
         options ??= TetherServerOptions.Default;
         Configuration = configuration;
+
+        // Password and ACL files load before anything else, so that a bad file stops start-up like a bad config line.
+        _security = CreateSecurity(configuration);
         var time = options.TimeProvider ?? TimeProvider.System;
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "tether" });
         builder.WebHost.UseKestrelCore();
@@ -60,6 +63,7 @@ public sealed class TetherServer : IAsyncDisposable
 
         _app = builder.Build();
         _logger = _app.Services.GetRequiredService<ILogger<TetherServer>>();
+        AttachSecurity();
 
         // The HTTP pipeline serves WebSocket listeners only; MQTT listeners never reach it.
         var webSockets = new MqttWebSocketEndpoint(Broker, time, _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Tether.Server.WebSockets"));
@@ -156,6 +160,7 @@ public sealed class TetherServer : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        _reloadSignal?.Dispose();
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }

@@ -17,6 +17,7 @@ public sealed class DisconnectReasonTests
         await polite.BrokerEndedAsync();
         harness.Time.Advance(TimeSpan.FromSeconds(3.5));
         await silent.ReceiveUntilClosedAsync();
+        await silent.BrokerEndedAsync();
         harness.Time.Advance(TimeSpan.FromSeconds(10));
 
         var watcher = await harness.ConnectAsync("watcher");

@@ -19,6 +19,7 @@ public sealed class KeepAliveTests
 
         var disconnect = Assert.IsType<DisconnectPacket>(Assert.Single(await client.ReceiveUntilClosedAsync()));
         Assert.Equal(ReasonCode.KeepAliveTimeout, disconnect.ReasonCode);
+        await client.BrokerEndedAsync();
         Assert.Equal(1, harness.Broker.Statistics.Disconnects(DisconnectReason.KeepAliveTimeout));
     }
 
@@ -42,6 +43,9 @@ public sealed class KeepAliveTests
         harness.Time.Advance(TimeSpan.FromSeconds(11));
 
         Assert.Empty(await client.ReceiveUntilClosedAsync());
+
+        // The client sees the close before the broker has counted the ending; wait for the connection to end.
+        await client.BrokerEndedAsync();
         Assert.Equal(1, harness.Broker.Statistics.Disconnects(DisconnectReason.ConnectTimeout));
     }
 }

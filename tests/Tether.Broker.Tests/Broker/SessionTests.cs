@@ -111,6 +111,7 @@ public sealed class SessionTests
         var publisher = await harness.ConnectAsync("pub");
         await publisher.SendAsync(Packets.Publish("t", "to-new"));
         Assert.Equal("to-new", (await replacement.ReceiveAsync<PublishPacket>()).PayloadText());
+        await old.BrokerEndedAsync();
         Assert.Equal(1, harness.Broker.Statistics.Disconnects(DisconnectReason.SessionTakenOver));
     }
 
