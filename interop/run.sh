@@ -295,6 +295,59 @@ check_paho_ws_will_abrupt() { py over_websocket will_abrupt; }
 
 check_garbage_input() { py garbage garbage; }
 
+# Password files are interchangeable: one file written by both `tether passwd` and Debian's mosquitto_passwd
+# ($7$ and $6$ from each) is loaded by a second broker started with the same command as the suite's
+# (so run against Mosquitto this proves Tether's lines work there, run against Tether the reverse).
+# Right passwords connect; a wrong password, an unknown user and an anonymous client get "not authorised".
+check_password_file_interop() {
+	# Mosquitto opens the file after dropping root privileges (to user mosquitto), so it lives in a directory
+	# anyone may enter rather than in the suite's private work directory.
+	AUTH_DIR="$(mktemp -d /tmp/tether-interop-auth.XXXXXX)"
+	chmod 755 "$AUTH_DIR"
+	AUTH_PID=""
+	trap '[ -z "$AUTH_PID" ] || kill -TERM -- "-$AUTH_PID" 2>/dev/null || true; rm -rf "$AUTH_DIR"; cleanup_subs' EXIT
+	local pw="$AUTH_DIR/passwd" conf="$WORK_CHECK/auth.conf" port cmd out rc
+	command -v mosquitto_passwd >/dev/null || fail "mosquitto_passwd is not installed"
+	dotnet "$TETHER_DLL" passwd -c -b "$pw" tether7 "t7 pass" || fail "tether passwd -c -b failed"
+	mosquitto_passwd -b "$pw" mosq7 "m7 pass" || fail "mosquitto_passwd -b failed"
+	dotnet "$TETHER_DLL" passwd -H sha512 -b "$pw" tether6 "t6 pass" || fail "tether passwd -H sha512 failed"
+	mosquitto_passwd -H sha512 -b "$pw" mosq6 "m6 pass" || fail "mosquitto_passwd -H sha512 failed"
+	[ "$(cut -d: -f1 "$pw" | tr '\n' ' ')" = "tether7 mosq7 tether6 mosq6 " ] || fail "unexpected users in the file: $(cut -d: -f1 "$pw" | tr '\n' ' ')"
+	chmod 644 "$pw"
+	port="$(free_port_check)"
+	printf 'listener %s 127.0.0.1\npassword_file %s\n' "$port" "$pw" >"$conf"
+	cmd="${BROKER_CMD//\{conf\}/$conf}"
+	cmd="${cmd//\{port\}/$port}"
+	setsid bash -c "exec $cmd" </dev/null >"$WORK_CHECK/auth-broker.log" 2>&1 &
+	AUTH_PID=$!
+	for _ in $(seq 1 150); do
+		(exec 3<>"/dev/tcp/$HOST/$port") 2>/dev/null && break
+		kill -0 "$AUTH_PID" 2>/dev/null || fail "second broker exited: $(tail -n 5 "$WORK_CHECK/auth-broker.log" | tr '\n' ' ')"
+		sleep 0.2
+	done
+	for up in "tether7:t7 pass" "mosq7:m7 pass" "tether6:t6 pass" "mosq6:m6 pass"; do
+		for v in mqttv311 mqttv5; do
+			timeout 10 mosquitto_pub -h "$HOST" -p "$port" -V "$v" -u "${up%%:*}" -P "${up#*:}" -t interop/auth -m x ||
+				fail "user ${up%%:*} ($v) was refused; broker log: $(tail -n 5 "$WORK_CHECK/auth-broker.log" | tr '\n' ' ')"
+		done
+	done
+	for args in "-u mosq7 -P wrong" "-u tether7 -P m7_pass" "-u nobody -P x" ""; do
+		# shellcheck disable=SC2086
+		out="$(timeout 10 mosquitto_pub -h "$HOST" -p "$port" -V mqttv311 $args -t interop/auth -m x 2>&1)" && fail "'$args' was accepted"
+		[[ "$out" == *"not authorised"* ]] || fail "'$args': expected 'not authorised', got: $out"
+	done
+	rc=0
+	timeout 10 mosquitto_pub -h "$HOST" -p "$port" -V mqttv5 -u mosq6 -P wrong -t interop/auth -m x 2>/dev/null || rc=$?
+	[ "$rc" = 135 ] || fail "MQTT 5 wrong password: expected CONNACK 135 (not authorised), got exit code $rc"
+}
+free_port_check() {
+	"$PY" -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()'
+}
+
 check_broker_still_running() {
 	kill -0 "$BROKER_PID" 2>/dev/null || fail "the broker process has exited"
 	local topic out
@@ -324,6 +377,7 @@ CHECKS=(
 	mqttjs_ws_v5 mqttjs_ws_v311
 	paho_ws_pubsub_v311 paho_ws_pubsub_v5 paho_ws_will_abrupt
 	garbage_input
+	password_file_interop
 	broker_still_running
 )
 
@@ -482,6 +536,7 @@ for name in "${CHECKS[@]}"; do
 	mkdir -p "$dir"
 	rc=0
 	BROKER_PORT="$BROKER_PORT" BROKER_WS_PORT="$BROKER_WS_PORT" BROKER_PID="$BROKER_PID" WORK_CHECK="$dir" \
+		BROKER_CMD="$BROKER_CMD" TETHER_DLL="$TETHER_DLL" \
 		timeout -k 5 "$CHECK_TIMEOUT" "$SELF" --run-check "$name" >"$dir/stdout" 2>"$dir/stderr" </dev/null ||
 		rc=$?
 	if [ "$rc" -eq 0 ]; then
