@@ -17,6 +17,7 @@ internal sealed partial class MqttConnection
     private void HandleConnect(ConnectPacket connect)
     {
         ProtocolVersion = connect.ProtocolVersion;
+        _requestedClientId = connect.ClientId;
         var options = _broker.Options;
         var connAck = new ConnAckPacket();
         var clientId = connect.ClientId;

@@ -49,7 +49,10 @@ internal sealed partial class MqttConnection
     public string? ClientId { get; private set; }
 
     /// <summary>The client id for log lines.</summary>
-    public string DisplayName => ClientId ?? "<unknown>";
+    public string DisplayName => ClientId ?? (string.IsNullOrEmpty(_requestedClientId) ? "<unknown>" : _requestedClientId);
+
+    /// <summary>The client id a CONNECT asked for, for log lines about a CONNECT that was refused.</summary>
+    private string? _requestedClientId;
 
     public ProtocolVersion ProtocolVersion { get; private set; }
 
