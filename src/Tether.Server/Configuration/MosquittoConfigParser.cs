@@ -48,32 +48,44 @@ public static class MosquittoConfigParser
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(sourceName);
         var state = new ParseState(sourceName);
-        var lineNumber = 0;
-        using var reader = new StringReader(text);
-        while (reader.ReadLine() is { } line)
+        state.Read(text, sourceName);
+        return state.Build();
+    }
+
+    /// <summary>
+    /// Orders the files of an <c>include_dir</c> like Mosquitto 2.0 (conf.c): character by character, case-insensitively
+    /// first and, where two characters differ only in case, capital letters first. Given 00.conf, 01.conf, A.conf,
+    /// a.conf and b.conf it yields that order, as mosquitto.conf(5) documents.
+    /// </summary>
+    private static int CompareIncludedFileNames(string x, string y)
+    {
+        var length = Math.Min(x.Length, y.Length);
+        for (var i = 0; i < length; i++)
         {
-            lineNumber++;
-            var trimmed = line.Trim();
-            if (trimmed.Length == 0 || trimmed[0] == '#')
+            var result = char.ToUpperInvariant(x[i]).CompareTo(char.ToUpperInvariant(y[i]));
+            if (result == 0)
             {
-                continue;
+                result = x[i].CompareTo(y[i]);
             }
 
-            state.Apply(new ConfigLine(trimmed, sourceName, lineNumber));
+            if (result != 0)
+            {
+                return result;
+            }
         }
 
-        return state.Build();
+        return x.Length.CompareTo(y.Length);
     }
 
     private sealed class ParseState(string sourceName)
     {
         private readonly List<ListenerOptions> _listeners = [];
-        private readonly List<int> _listenerLines = [];
+        private readonly List<string> _listenerLines = [];
         private readonly List<string> _warnings = [];
         private BrokerOptions _broker = BrokerOptions.Default;
         private ListenerOptions _defaultListener = new();
         private bool _defaultListenerUsed;
-        private int _defaultPortLine;
+        private string? _defaultPortLine;
         private bool? _allowAnonymous;
         private string? _passwordFile;
         private string? _aclFile;
@@ -82,23 +94,46 @@ public static class MosquittoConfigParser
         private MosquittoLogTypes? _logTypes;
         private bool _perListenerSettings;
         private bool _setTcpNoDelay;
+        private int _includeDepth;
+
+        /// <summary>Applies every line of one file's text; <c>include_dir</c> lines read their files in place.</summary>
+        public void Read(string text, string source)
+        {
+            var lineNumber = 0;
+            using var reader = new StringReader(text);
+            while (reader.ReadLine() is { } line)
+            {
+                lineNumber++;
+                var trimmed = line.Trim();
+                if (trimmed.Length == 0 || trimmed[0] == '#')
+                {
+                    continue;
+                }
+
+                Apply(new ConfigLine(trimmed, source, lineNumber));
+            }
+        }
 
         public void Apply(ConfigLine line)
         {
             switch (line.Option)
             {
+                case "include_dir":
+                    IncludeDirectory(line);
+                    break;
+
                 // Listeners.
                 case "listener":
                     AddListener(line);
                     break;
                 case "port":
-                    if (_defaultPortLine != 0)
+                    if (_defaultPortLine is not null)
                     {
                         // Mosquitto warns and keeps the last one.
-                        _warnings.Add($"The default listener's port is set on line {_defaultPortLine} and again on {line.Where}; only the last one is used.");
+                        _warnings.Add($"The default listener's port is set on {_defaultPortLine} and again on {line.Where}; only the last one is used.");
                     }
 
-                    _defaultPortLine = line.Number;
+                    _defaultPortLine = line.Where;
                     _defaultListener = _defaultListener with { Port = line.Port(line.Single()) };
                     _defaultListenerUsed = true;
                     break;
@@ -259,6 +294,49 @@ public static class MosquittoConfigParser
             };
         }
 
+        private void IncludeDirectory(ConfigLine line)
+        {
+            // Mosquitto 2.0 reads include_dir only from the main file and skips it in an included one without a word;
+            // Tether says so instead. A relative DIR is opened relative to the working directory, as Mosquitto's
+            // opendir(DIR) does, not relative to the file that names it.
+            if (_includeDepth > 0)
+            {
+                throw line.Error("include_dir is only processed in the main configuration file (Mosquitto ignores it in an included file)");
+            }
+
+            var directory = line.Rest();
+            string[] files;
+            try
+            {
+                files = [.. Directory.EnumerateFiles(directory)
+                    .Where(f => Path.GetFileName(f) is { Length: > 5 } name && name.EndsWith(".conf", StringComparison.Ordinal))];
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                throw line.Error($"unable to open include_dir '{directory}': {e.Message}");
+            }
+
+            Array.Sort(files, (x, y) => CompareIncludedFileNames(Path.GetFileName(x), Path.GetFileName(y)));
+            _includeDepth++;
+            foreach (var file in files)
+            {
+                string text;
+                try
+                {
+                    text = File.ReadAllText(file);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw line.Error($"cannot read included config file {file}: {e.Message}");
+                }
+
+                // Errors inside the included file name that file and its line.
+                Read(text, file);
+            }
+
+            _includeDepth--;
+        }
+
         private void WarnIfPerListener(ConfigLine line)
         {
             if (_listeners.Count > 0)
@@ -280,12 +358,12 @@ public static class MosquittoConfigParser
             {
                 if (_listeners[i].Port == listener.Port && _listeners[i].BindAddress == listener.BindAddress)
                 {
-                    throw line.Error($"listener {values[0]}{(values.Length > 1 ? " " + values[1] : "")} is already defined on line {_listenerLines[i]}");
+                    throw line.Error($"listener {values[0]}{(values.Length > 1 ? " " + values[1] : "")} is already defined on {_listenerLines[i]}");
                 }
             }
 
             _listeners.Add(listener);
-            _listenerLines.Add(line.Number);
+            _listenerLines.Add(line.Where);
         }
 
         private void UpdateCurrentListener(Func<ListenerOptions, ListenerOptions> update, bool marksDefaultUsed)
@@ -427,7 +505,7 @@ public static class MosquittoConfigParser
         "address", "addresses", "allow_duplicate_messages", "auth_plugin", "auth_plugin_deny_special_chars",
         "autosave_interval", "autosave_on_changes", "bind_interface", "cafile", "capath", "certfile", "check_retain_source",
         "ciphers", "ciphers_tls1.3", "cleansession", "clientid", "clientid_prefixes", "connection", "crlfile", "dhparamfile",
-        "enable_control_api", "global_max_clients", "global_max_connections", "http_dir", "idle_timeout", "include_dir",
+        "enable_control_api", "global_max_clients", "global_max_connections", "http_dir", "idle_timeout",
         "keepalive_interval", "keyfile", "listener_allow_anonymous", "listener_auto_id_prefix", "local_cleansession",
         "local_clientid", "local_password", "local_username", "log_facility", "max_inflight_bytes", "memory_limit",
         "mount_point", "notification_topic", "notifications", "notifications_local_only", "ocsp_stapling", "password",
