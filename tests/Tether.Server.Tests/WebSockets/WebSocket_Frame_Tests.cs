@@ -36,6 +36,30 @@ public class WebSocket_Frame_Tests
     }
 
     [Fact]
+    public async Task A_large_publish_goes_out_as_one_unfragmented_binary_frame()
+    {
+        await using var server = await WebSocketTestServer.StartAsync();
+        await using var client = await StrictWebSocketClient.ConnectAsync(server.EndPoint);
+        await client.SendBinaryAsync(Mqtt311.Connect("large", keepAlive: 60));
+        Assert.Equal(TestServers.ConnAckAccepted, await client.ReadPacketAsync());
+        await client.SendBinaryAsync(Mqtt311.Subscribe(1, "large/#"));
+        Assert.Equal([0x90, 0x03, 0x00, 0x01, 0x00], await client.ReadPacketAsync());
+
+        // 200 kB: more than one pipe segment on the way out, so the transport must join them into one frame.
+        var payload = new string('x', 200_000);
+        var publish = Mqtt311.Publish("large/1", payload);
+        for (var offset = 0; offset < publish.Length; offset += 50_000)
+        {
+            await client.SendBinaryAsync(publish[offset..Math.Min(publish.Length, offset + 50_000)]);
+        }
+
+        var (opcode, frame) = await client.ReadFrameAsync();
+        Assert.Equal(StrictWebSocketClient.Binary, opcode);
+        Assert.Equal(publish.Length, frame.Length);
+        Assert.Equal(("large/1", payload), Mqtt311.ParsePublish(frame));
+    }
+
+    [Fact]
     public async Task Client_ping_is_answered_with_pong()
     {
         await using var server = await WebSocketTestServer.StartAsync();
@@ -82,6 +106,10 @@ public class WebSocket_Frame_Tests
         await paho.SendFrameAsync(StrictWebSocketClient.Close, "1000"u8.ToArray());
 
         Assert.Equal(("wills/paho", "gone"), Mqtt311.ParsePublish((await watcher.ReadPacketAsync())!));
+
+        // .NET answers an invalid close code with its own close frame, 1002 (protocol error), before Tether sees it.
+        Assert.Null(await paho.ReadPacketAsync());
+        Assert.Equal(1002, paho.ReceivedCloseCode);
         var line = await server.WaitForLineAsync("Client paho (");
         Assert.True(line.Contains("closed by client", StringComparison.Ordinal), line);
         Assert.Contains("closed by client", line, StringComparison.Ordinal);
