@@ -45,6 +45,12 @@ public sealed record BrokerOptions
     /// <summary><c>auto_id_prefix</c>: prefix of assigned client identifiers. Mosquitto's default "auto-".</summary>
     public string AutoIdPrefix { get; init; } = "auto-";
 
+    /// <summary>
+    /// <c>clientid_prefixes</c>: when set, only clients whose id starts with this prefix may connect; others get CONNACK
+    /// "not authorised", like Mosquitto. Despite the plural, Mosquitto takes one prefix. Null = any id.
+    /// </summary>
+    public string? ClientIdPrefixes { get; init; }
+
     /// <summary><c>persistent_client_expiration</c>: removal of 3.1.1 persistent sessions after this idle time; null = never.</summary>
     public TimeSpan? PersistentClientExpiration { get; init; }
 

@@ -39,6 +39,13 @@ internal sealed partial class MqttConnection
             assignedClientId = true;
         }
 
+        // clientid_prefixes: Mosquitto checks the id after assigning one, and answers "not authorised" (5 / 0x87).
+        if (options.ClientIdPrefixes is { } prefix && !clientId.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            RefuseConnect(connAck, ReasonCode.NotAuthorized, $"client id does not start with clientid_prefixes '{prefix}'");
+            return;
+        }
+
         if (connect.ProtocolVersion != ProtocolVersion.V500 && connect.KeepAliveSeconds > options.MaxKeepAliveSeconds)
         {
             // 3.1.1 cannot tell the client another keep alive; Mosquitto refuses with "identifier rejected".

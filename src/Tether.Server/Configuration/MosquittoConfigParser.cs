@@ -223,6 +223,10 @@ public static class MosquittoConfigParser
                 case "auto_id_prefix":
                     _broker = _broker with { AutoIdPrefix = line.Single() };
                     break;
+                case "clientid_prefixes":
+                    // One prefix, despite the name (mosquitto.conf(5)); a later line replaces it.
+                    _broker = _broker with { ClientIdPrefixes = line.Single() };
+                    break;
                 case "persistent_client_expiration":
                     _broker = _broker with { PersistentClientExpiration = ParseExpiration(line) };
                     break;
@@ -504,7 +508,7 @@ public static class MosquittoConfigParser
     {
         "address", "addresses", "allow_duplicate_messages", "auth_plugin", "auth_plugin_deny_special_chars",
         "autosave_interval", "autosave_on_changes", "bind_interface", "cafile", "capath", "certfile", "check_retain_source",
-        "ciphers", "ciphers_tls1.3", "cleansession", "clientid", "clientid_prefixes", "connection", "crlfile", "dhparamfile",
+        "ciphers", "ciphers_tls1.3", "cleansession", "clientid", "connection", "crlfile", "dhparamfile",
         "enable_control_api", "global_max_clients", "global_max_connections", "http_dir", "idle_timeout",
         "keepalive_interval", "keyfile", "listener_allow_anonymous", "listener_auto_id_prefix", "local_cleansession",
         "local_clientid", "local_password", "local_username", "log_facility", "max_inflight_bytes", "memory_limit",
