@@ -89,6 +89,7 @@ public static class MosquittoConfigParser
         private bool? _allowAnonymous;
         private string? _passwordFile;
         private string? _aclFile;
+        private string? _pidFile;
         private LoggingSettings _logging = LoggingSettings.Default;
         private List<LogDestination>? _logDestinations;
         private MosquittoLogTypes? _logTypes;
@@ -180,6 +181,9 @@ public static class MosquittoConfigParser
                     break;
                 case "acl_file":
                     _aclFile = line.Rest();
+                    break;
+                case "pid_file":
+                    _pidFile = line.Rest();
                     break;
                 case "max_keepalive":
                     // Mosquitto 2.0 refuses values below 10 seconds.
@@ -292,6 +296,7 @@ public static class MosquittoConfigParser
                 Logging = logging,
                 PasswordFile = _passwordFile,
                 AclFile = _aclFile,
+                PidFile = _pidFile,
                 PerListenerSettings = _perListenerSettings,
                 SetTcpNoDelay = _setTcpNoDelay,
                 Warnings = [.. _warnings],
@@ -513,7 +518,7 @@ public static class MosquittoConfigParser
         "keepalive_interval", "keyfile", "listener_allow_anonymous", "listener_auto_id_prefix", "local_cleansession",
         "local_clientid", "local_password", "local_username", "log_facility", "max_inflight_bytes", "memory_limit",
         "mount_point", "notification_topic", "notifications", "notifications_local_only", "ocsp_stapling", "password",
-        "persistence", "persistence_file", "persistence_location", "pid_file", "plugin", "plugin_load",
+        "persistence", "persistence_file", "persistence_location", "plugin", "plugin_load",
         "plugin_use", "psk_file", "psk_hint", "remote_clientid", "remote_password", "remote_username", "require_certificate",
         "restart_timeout", "retry_interval", "round_robin", "start_type", "store_clean_interval", "threshold", "tls_engine",
         "tls_engine_kpass_sha1", "tls_keyform", "tls_version", "topic", "try_private", "use_identity_as_username",

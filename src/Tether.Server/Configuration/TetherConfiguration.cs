@@ -30,6 +30,9 @@ public sealed record TetherConfiguration
     /// <summary><c>acl_file</c>: Mosquitto ACL file checked on publish, subscribe and delivery; null = none.</summary>
     public string? AclFile { get; init; }
 
+    /// <summary><c>pid_file</c>: where the process id is written at start-up (and removed at shutdown); null = no pid file.</summary>
+    public string? PidFile { get; init; }
+
     /// <summary>Logging options.</summary>
     public LoggingSettings Logging { get; init; } = LoggingSettings.Default;
 

@@ -92,13 +92,26 @@ public sealed partial class TetherServer : IAsyncDisposable
         }
 
         LogStarting();
+
+        // Mosquitto writes its pid file before opening the listeners, and cannot start without it.
+        if (Configuration.PidFile is { } pidFile)
+        {
+            PidFile.Write(pidFile);
+        }
+
         try
         {
             await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (FindPortInUse(e) is { } portInUse && !ReferenceEquals(portInUse, e))
         {
+            DeletePidFile();
             throw new PortInUseException(portInUse.EndPoint!, e);
+        }
+        catch
+        {
+            DeletePidFile();
+            throw;
         }
 
         var bound = new List<BoundListener>(_listenOptions.Count);
@@ -154,6 +167,7 @@ public sealed partial class TetherServer : IAsyncDisposable
         }
 
         await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+        DeletePidFile();
         ServerLog.Terminating(_logger, TetherVersion.Current);
     }
 
@@ -163,6 +177,14 @@ public sealed partial class TetherServer : IAsyncDisposable
         _reloadSignal?.Dispose();
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private void DeletePidFile()
+    {
+        if (Configuration.PidFile is { } pidFile)
+        {
+            PidFile.Delete(pidFile);
+        }
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, LoggingSettings settings, TimeProvider time)

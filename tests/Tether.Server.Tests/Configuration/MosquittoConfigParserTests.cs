@@ -314,8 +314,8 @@ public class MosquittoConfigParserTests
     [Fact]
     public void Unsupported_option_message_says_what_to_do()
     {
-        var error = ParseError("\n\n\n\n\n\n\n\n\n\n\npid_file /run/mosquitto.pid\n");
-        Assert.StartsWith("Tether does not support option 'pid_file' yet (line 12 of /etc/mosquitto/mosquitto.conf); remove it or see", error.Message, StringComparison.Ordinal);
+        var error = ParseError("\n\n\n\n\n\n\n\n\n\n\nplugin /usr/lib/mosquitto_dynamic_security.so\n");
+        Assert.StartsWith("Tether does not support option 'plugin' yet (line 12 of /etc/mosquitto/mosquitto.conf); remove it or see", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
