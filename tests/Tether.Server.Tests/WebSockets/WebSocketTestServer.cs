@@ -29,6 +29,7 @@ internal sealed class WebSocketTestServer : IAsyncDisposable
             Listeners = [new ListenerOptions { Port = 0, BindAddress = "127.0.0.1", Protocol = ListenerProtocol.WebSockets, WebSocketPingInterval = pingInterval ?? TimeSpan.Zero }],
         };
         ConcurrentQueue<(LogLevel, string, Exception?)> log = new();
+        WebSocketTestServer? result = null;
         var server = new TetherServer(configuration, new TetherServerOptions
         {
             TimeProvider = time,
@@ -37,22 +38,25 @@ internal sealed class WebSocketTestServer : IAsyncDisposable
             {
                 logging.ClearProviders();
                 logging.SetMinimumLevel(LogLevel.Debug);
-                logging.AddProvider(new RecordingLoggerProvider(log));
+                logging.AddProvider(new RecordingLoggerProvider(log, () => result?.OnLineLogged()));
             },
         });
+        result = new WebSocketTestServer(server, log);
         await server.StartAsync(CancellationToken.None).WaitAsync(TestServers.Timeout);
-        return new WebSocketTestServer(server, log);
+        return result;
     }
 
     /// <summary>All log lines so far.</summary>
     public IReadOnlyList<(LogLevel Level, string Message, Exception? Exception)> Lines() => [.. Log];
 
-    /// <summary>Waits (bounded, on the log itself) for a line containing <paramref name="text"/>.</summary>
+    /// <summary>Waits (bounded) for a line containing <paramref name="text"/>; woken by each new line, never polling.</summary>
     public async Task<string> WaitForLineAsync(string text)
     {
-        var deadline = DateTime.UtcNow + TestServers.Timeout;
-        while (DateTime.UtcNow < deadline)
+        using var timeout = new CancellationTokenSource(TestServers.Timeout);
+        while (true)
         {
+            // Take the signal before looking, so a line logged in between is not missed.
+            var next = _lineLogged.Task;
             foreach (var line in Lines())
             {
                 if (line.Message.Contains(text, StringComparison.Ordinal))
@@ -61,31 +65,45 @@ internal sealed class WebSocketTestServer : IAsyncDisposable
                 }
             }
 
-            await Task.Delay(20);
+            try
+            {
+                await next.WaitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"No log line containing '{text}'. Lines:\n" + string.Join("\n", Lines().Select(l => l.Message)));
+            }
         }
-
-        throw new TimeoutException($"No log line containing '{text}'. Lines:\n" + string.Join("\n", Lines().Select(l => l.Message)));
     }
+
+    private TaskCompletionSource _lineLogged = NewSignal();
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private void OnLineLogged() => Interlocked.Exchange(ref _lineLogged, NewSignal()).TrySetResult();
 
     public async ValueTask DisposeAsync() => await Server.DisposeAsync();
 
-    private sealed class RecordingLoggerProvider(ConcurrentQueue<(LogLevel, string, Exception?)> lines) : ILoggerProvider
+    private sealed class RecordingLoggerProvider(ConcurrentQueue<(LogLevel, string, Exception?)> lines, Action logged) : ILoggerProvider
     {
-        public ILogger CreateLogger(string categoryName) => new RecordingLogger(lines);
+        public ILogger CreateLogger(string categoryName) => new RecordingLogger(lines, logged);
 
         public void Dispose()
         {
         }
 
-        private sealed class RecordingLogger(ConcurrentQueue<(LogLevel, string, Exception?)> lines) : ILogger
+        private sealed class RecordingLogger(ConcurrentQueue<(LogLevel, string, Exception?)> lines, Action logged) : ILogger
         {
             public IDisposable? BeginScope<TState>(TState state)
                 where TState : notnull => null;
 
             public bool IsEnabled(LogLevel logLevel) => true;
 
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
                 lines.Enqueue((logLevel, formatter(state, exception), exception));
+                logged();
+            }
         }
     }
 }
