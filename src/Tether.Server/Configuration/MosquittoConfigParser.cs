@@ -90,6 +90,8 @@ public static class MosquittoConfigParser
         private string? _passwordFile;
         private string? _aclFile;
         private string? _pidFile;
+        private int _webSocketsHeadersSize;
+        private int? _webSocketsLogLevel;
         private LoggingSettings _logging = LoggingSettings.Default;
         private List<LogDestination>? _logDestinations;
         private MosquittoLogTypes? _logTypes;
@@ -170,6 +172,15 @@ public static class MosquittoConfigParser
                         var other => throw line.Error($"invalid socket_domain '{other}'; use ipv4 or ipv6"),
                     };
                     UpdateCurrentListener(l => l with { SocketDomain = domain }, marksDefaultUsed: true);
+                    break;
+
+                case "websockets_headers_size":
+                    // Global in Mosquitto too; 0 to 65535 like Mosquitto, 0 meaning the default.
+                    _webSocketsHeadersSize = line.Int(line.Single(), 0, 65535, "a number of bytes from 0 (default) to 65535");
+                    break;
+                case "websockets_log_level":
+                    _webSocketsLogLevel = line.Int(line.Single(), int.MinValue, int.MaxValue, "an integer (a libwebsockets log mask)");
+                    _warnings.Add($"'websockets_log_level' on {line.Where} is libwebsockets' debug mask; Tether does not use libwebsockets, so it has no effect (use 'log_type websockets' for WebSocket log lines).");
                     break;
 
                 // Broker options.
@@ -297,6 +308,8 @@ public static class MosquittoConfigParser
                 PasswordFile = _passwordFile,
                 AclFile = _aclFile,
                 PidFile = _pidFile,
+                WebSocketsHeadersSize = _webSocketsHeadersSize,
+                WebSocketsLogLevel = _webSocketsLogLevel,
                 PerListenerSettings = _perListenerSettings,
                 SetTcpNoDelay = _setTcpNoDelay,
                 Warnings = [.. _warnings],
@@ -522,8 +535,7 @@ public static class MosquittoConfigParser
         "plugin_use", "psk_file", "psk_hint", "remote_clientid", "remote_password", "remote_username", "require_certificate",
         "restart_timeout", "retry_interval", "round_robin", "start_type", "store_clean_interval", "threshold", "tls_engine",
         "tls_engine_kpass_sha1", "tls_keyform", "tls_version", "topic", "try_private", "use_identity_as_username",
-        "use_subject_as_username", "use_username_as_clientid", "user", "username", "websockets_headers_size",
-        "websockets_log_level", "websockets_origin", "accept_protocol_versions",
+        "use_subject_as_username", "use_username_as_clientid", "user", "username", "websockets_origin", "accept_protocol_versions",
     };
 
     /// <summary>One non-comment line, split into the option and its values.</summary>

@@ -33,6 +33,15 @@ public sealed record TetherConfiguration
     /// <summary><c>pid_file</c>: where the process id is written at start-up (and removed at shutdown); null = no pid file.</summary>
     public string? PidFile { get; init; }
 
+    /// <summary>
+    /// <c>websockets_headers_size</c>: the most bytes of HTTP request headers a WebSocket listener accepts (larger
+    /// requests get 431); 0 = Kestrel's default of 32 KB.
+    /// </summary>
+    public int WebSocketsHeadersSize { get; init; }
+
+    /// <summary><c>websockets_log_level</c>: accepted and kept; it is a libwebsockets debug mask and has no effect in Tether.</summary>
+    public int? WebSocketsLogLevel { get; init; }
+
     /// <summary>Logging options.</summary>
     public LoggingSettings Logging { get; init; } = LoggingSettings.Default;
 

@@ -53,6 +53,14 @@ public sealed partial class TetherServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+
+            // websockets_headers_size: only WebSocket listeners speak HTTP, so the server-wide header limit is theirs.
+            // Unset or 0 keeps Kestrel's default (32 KB) rather than libwebsockets' 1024 bytes, which refuses big cookies.
+            if (configuration.WebSocketsHeadersSize > 0)
+            {
+                kestrel.Limits.MaxRequestHeadersTotalSize = configuration.WebSocketsHeadersSize;
+            }
+
             var broker = kestrel.ApplicationServices.GetRequiredService<MqttBroker>();
             var loggerFactory = kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>();
             foreach (var listener in configuration.AllListeners)
