@@ -50,10 +50,10 @@ public class CommandLineTests
     [Fact]
     public async Task Unsupported_option_exits_1_and_says_what_to_do()
     {
-        using var config = new TempConfig("listener 1883\nbind_interface eth0\n");
+        using var config = new TempConfig("listener 1883\nmount_point site1/\n");
         var (exitCode, _, stderr) = await TetherProcess.RunAsync("-c", config.Path);
         Assert.Equal(1, exitCode);
-        Assert.Contains($"Tether does not support option 'bind_interface' yet (line 2 of {config.Path}); remove it", stderr, StringComparison.Ordinal);
+        Assert.Contains($"Tether does not support option 'mount_point' yet (line 2 of {config.Path}); remove it", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

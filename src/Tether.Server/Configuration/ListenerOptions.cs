@@ -18,6 +18,12 @@ public sealed record ListenerOptions
     /// </summary>
     public string? BindAddress { get; init; }
 
+    /// <summary>
+    /// <c>bind_interface</c>: the network interface (by name, e.g. eth0) whose addresses the listener binds, instead of
+    /// all interfaces; with <see cref="BindAddress"/> too, that address must belong to the interface. Null = no restriction.
+    /// </summary>
+    public string? BindInterface { get; init; }
+
     /// <summary><c>protocol</c>: what the listener speaks.</summary>
     public ListenerProtocol Protocol { get; init; } = ListenerProtocol.Mqtt;
 

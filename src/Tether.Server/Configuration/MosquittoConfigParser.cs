@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Tether.Broker;
 
@@ -159,6 +160,17 @@ public static class MosquittoConfigParser
                     // WebSocket control frame; MQTT keep alive is the liveness check.
                     var pingSeconds = line.Int(line.Single(), 0, 86400, "a number of seconds (0 = off)");
                     UpdateCurrentListener(l => l with { WebSocketPingInterval = TimeSpan.FromSeconds(pingSeconds) }, marksDefaultUsed: false);
+                    break;
+                case "bind_interface":
+                    // Like Mosquitto, for the most recent listener (the default one before any listener line), making it a
+                    // real one. Mosquitto finds out the interface is missing when it opens the listener; Tether says so here.
+                    var interfaceName = line.Single();
+                    if (!NetworkInterfaceExists(interfaceName))
+                    {
+                        throw line.Error($"there is no network interface '{interfaceName}' on this machine");
+                    }
+
+                    UpdateCurrentListener(l => l with { BindInterface = interfaceName }, marksDefaultUsed: true);
                     break;
                 case "max_connections":
                     var max = line.Int(line.Single(), int.MinValue, int.MaxValue, "an integer (-1 for no limit)");
@@ -472,6 +484,19 @@ public static class MosquittoConfigParser
             _logTypes = types;
         }
 
+        private static bool NetworkInterfaceExists(string name)
+        {
+            foreach (var networkInterface in NetworkInterface.GetAllNetworkInterfaces())
+            {
+                if (string.Equals(networkInterface.Name, name, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         private static TimeSpan ParseExpiration(ConfigLine line)
         {
             // mosquitto.conf(5): an integer followed by h, d, w, m or y (hour, day, week, month, year). Mosquitto counts
@@ -525,7 +550,7 @@ public static class MosquittoConfigParser
     private static readonly HashSet<string> MosquittoOnlyOptions = new(StringComparer.Ordinal)
     {
         "address", "addresses", "allow_duplicate_messages", "auth_plugin", "auth_plugin_deny_special_chars",
-        "autosave_interval", "autosave_on_changes", "bind_interface", "cafile", "capath", "certfile", "check_retain_source",
+        "autosave_interval", "autosave_on_changes", "cafile", "capath", "certfile", "check_retain_source",
         "ciphers", "ciphers_tls1.3", "cleansession", "clientid", "connection", "crlfile", "dhparamfile",
         "enable_control_api", "global_max_clients", "global_max_connections", "http_dir", "idle_timeout",
         "keepalive_interval", "keyfile", "listener_allow_anonymous", "listener_auto_id_prefix", "local_cleansession",

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
@@ -285,6 +286,11 @@ public sealed partial class TetherServer : IAsyncDisposable
     {
         var domain = listener.SocketDomain;
         bool Wanted(IPAddress a) => domain is null || a.AddressFamily == domain;
+        if (listener.BindInterface is { } interfaceName)
+        {
+            return InterfaceAddresses(listener, interfaceName, Wanted);
+        }
+
         switch (listener.BindAddress)
         {
             case null:
@@ -315,6 +321,27 @@ public sealed partial class TetherServer : IAsyncDisposable
                 var usable = resolved.Where(Wanted).Distinct().ToArray();
                 return usable.Length > 0 ? usable : throw new IOException($"Cannot listen on '{host}' (listener {listener.Name}): it has no {(domain == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4")} address.");
         }
+    }
+
+    /// <summary>bind_interface: the interface's own addresses (one when the port is 0, which two sockets cannot share).</summary>
+    private static IPAddress[] InterfaceAddresses(ListenerOptions listener, string interfaceName, Func<IPAddress, bool> wanted)
+    {
+        var networkInterface = Array.Find(NetworkInterface.GetAllNetworkInterfaces(), n => string.Equals(n.Name, interfaceName, StringComparison.Ordinal))
+            ?? throw new IOException($"Cannot listen on interface '{interfaceName}' (listener {listener.Name}): there is no such interface.");
+        var addresses = networkInterface.GetIPProperties().UnicastAddresses.Select(a => a.Address).Where(wanted);
+        if (listener.BindAddress is { } bindAddress)
+        {
+            // Mosquitto binds the address only if the interface has it.
+            addresses = addresses.Where(a => IPAddress.TryParse(bindAddress, out var ip) ? a.Equals(ip) : bindAddress == ListenerOptions.Localhost && IPAddress.IsLoopback(a));
+        }
+
+        var usable = addresses.Distinct().ToArray();
+        if (usable.Length == 0)
+        {
+            throw new IOException($"Cannot listen on interface '{interfaceName}' (listener {listener.Name}): it has no address that bind_address and socket_domain allow.");
+        }
+
+        return listener.Port == 0 ? usable[..1] : usable;
     }
 
     private static bool IPv6LoopbackAvailable()
@@ -409,6 +436,13 @@ public sealed partial class TetherServer : IAsyncDisposable
 
     private void LogOpened(IPEndPoint endPoint, ListenerOptions listener)
     {
+        if (listener.Protocol == ListenerProtocol.WebSockets)
+        {
+            // Mosquitto's line for a WebSocket listener, whatever the address family.
+            ServerLog.OpeningListenSocket(_logger, "websockets", endPoint.Port);
+            return;
+        }
+
         if (endPoint.Address.Equals(IPAddress.IPv6Any) && listener.SocketDomain is null)
         {
             // A dual-mode socket serves both versions; Mosquitto opens one socket per version and logs both.

@@ -250,7 +250,7 @@ public class MosquittoConfigParserTests
     [Theory]
     [InlineData("foo_bar 1", 1, "foo_bar", "Unknown option 'foo_bar'")]
     [InlineData("# c\nPORT 1883", 2, "PORT", "Unknown option 'PORT'")]
-    [InlineData("\n\nbind_interface eth0", 3, "bind_interface", "Tether does not support option 'bind_interface' yet (line 3 of /etc/mosquitto/mosquitto.conf); remove it")]
+    [InlineData("\n\nmount_point site1/", 3, "mount_point", "Tether does not support option 'mount_point' yet (line 3 of /etc/mosquitto/mosquitto.conf); remove it")]
     [InlineData("persistence true", 1, "persistence", "Tether does not support option 'persistence' yet")]
     [InlineData("bridge_cafile x", 1, "bridge_cafile", "Tether does not support option 'bridge_cafile' yet")]
     [InlineData("listener 9001\nprotocol websockets\nwebsockets_ping_interval -1", 3, "websockets_ping_interval", "Invalid value '-1'")]
