@@ -17,6 +17,7 @@ public class WebSocket_Listener_Tests
     public async Task Strict_client_connects_pings_and_round_trips_a_publish()
     {
         await using var server = await WebSocketTestServer.StartAsync();
+        await server.WaitForLineAsync($"Opening websockets listen socket on port {server.EndPoint.Port}.");
         await using var client = await StrictWebSocketClient.ConnectAsync(server.EndPoint, "/mqtt", "mqtt");
         Assert.Equal("mqtt", client.SubProtocol);
 
