@@ -23,9 +23,9 @@ public class Password_File_Tests
         await File.WriteAllTextAsync(test.PasswordFile, PasswordFile_Tests.MosquittoPasswdFile + TetherPasswdLine("bob", "hunter2") + "\n");
 
         // The seed's file with its paths and fixed ports adapted. Dropped because Tether refuses them for now (each has
-        // its own error test): persistence, persistence_location (persistence is a later issue) and websockets_log_level.
+        // its own error test): persistence and persistence_location (persistence is a later issue).
         var seed = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "examples", "seed", "mosquitto.conf"));
-        var config = Regex.Replace(seed, @"^(persistence|persistence_location|websockets_log_level)\b.*$", "# (dropped) $0", RegexOptions.Multiline)
+        var config = Regex.Replace(seed, @"^(persistence|persistence_location)\b.*$", "# (dropped) $0", RegexOptions.Multiline)
             .Replace("/mosquitto/config/passwd", test.PasswordFile, StringComparison.Ordinal)
             .Replace("/mosquitto/log/mosquitto.log", Path.Combine(test.Directory, "mosquitto.log"), StringComparison.Ordinal)
             .Replace("port 1883", "port " + FreePort(), StringComparison.Ordinal)
