@@ -229,7 +229,7 @@ internal sealed partial class MqttConnection
         connAck.Properties.Clear();
         EnqueuePacket(connAck);
         BrokerLog.ConnectRefused(_broker.Logger, Info.RemoteAddress, DisplayName, (byte)code, why);
-        RequestClose(DisconnectReason.ConnectRefused, null, $"CONNECT refused (0x{(byte)code:X2}): {why}");
+        RequestClose(DisconnectReason.ConnectRefused, null, $"0x{(byte)code:X2} {code}: {why}");
     }
 
     /// <summary>The 5.0 properties that travel with a message from publisher to subscribers, owned; null if none.</summary>
