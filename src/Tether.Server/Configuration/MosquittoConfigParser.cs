@@ -25,18 +25,7 @@ public static class MosquittoConfigParser
     /// <exception cref="MosquittoConfigException">The file cannot be read, or a line is invalid or not supported.</exception>
     public static TetherConfiguration ParseFile(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new MosquittoConfigException($"Cannot read config file {path}: {e.Message}", e);
-        }
-
-        return Parse(text, path);
+        return Parse(ConfigFileText.Read(path, "Cannot read config file"), path);
     }
 
     /// <summary>Parses the text of a configuration file.</summary>

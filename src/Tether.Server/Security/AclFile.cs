@@ -58,18 +58,7 @@ public sealed class AclFile
     /// <exception cref="MosquittoConfigException">The file cannot be read or a line is invalid; the message names the line.</exception>
     public static AclFile Load(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new MosquittoConfigException($"Unable to open acl_file {path}: {e.Message}", e);
-        }
-
-        return Parse(text, path);
+        return Parse(ConfigFileText.Read(path, "Unable to open acl_file"), path);
     }
 
     /// <summary>Parses the text of an ACL file.</summary>

@@ -27,18 +27,7 @@ public sealed class PasswordFile
     /// <exception cref="MosquittoConfigException">The file cannot be read or a line is invalid; the message names the line.</exception>
     public static PasswordFile Load(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new MosquittoConfigException($"Unable to open password file {path}: {e.Message}", e);
-        }
-
-        return Parse(text, path);
+        return Parse(ConfigFileText.Read(path, "Unable to open password file"), path);
     }
 
     /// <summary>Parses the text of a password file.</summary>
