@@ -228,7 +228,7 @@ internal sealed partial class MqttConnection
         connAck.SessionPresent = false;
         connAck.Properties.Clear();
         EnqueuePacket(connAck);
-        BrokerLog.ConnectRefused(_broker.Logger, Info.RemoteAddress, DisplayName, (byte)code, why);
+        // The disconnect line written when the connection ends carries the refusal: one line per ending.
         RequestClose(DisconnectReason.ConnectRefused, null, $"0x{(byte)code:X2} {code}: {why}");
     }
 

@@ -15,9 +15,6 @@ internal static partial class BrokerLog
     [LoggerMessage(101, LogLevel.Information, "Client {ClientId} ({Address}) disconnected, closed by {ClosedBy}: {Reason}{Detail}.")]
     public static partial void ClientDisconnected(ILogger logger, string clientId, string address, string closedBy, string reason, string detail);
 
-    [LoggerMessage(103, LogLevel.Warning, "Refused CONNECT from {Address} as {ClientId}: reason 0x{Code:X2}: {Why}.")]
-    public static partial void ConnectRefused(ILogger logger, string address, string clientId, byte code, string why);
-
     [LoggerMessage(200, LogLevel.Debug, "{ClientId} {Qos} {Filter}")]
     private static partial void SubscribedCore(ILogger logger, string clientId, int qos, string filter);
 
