@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Sockets;
+using System.Security.Authentication;
 
 namespace Tether.Server;
 
@@ -41,6 +42,27 @@ public sealed record ListenerOptions
     /// (ipv6) to listen on one IP version only; null = both.
     /// </summary>
     public AddressFamily? SocketDomain { get; init; }
+
+    /// <summary><c>certfile</c>: PEM certificate (chain, server certificate first); with <see cref="KeyFile"/> the listener serves TLS.</summary>
+    public string? CertFile { get; init; }
+
+    /// <summary><c>keyfile</c>: the PEM private key of <see cref="CertFile"/>.</summary>
+    public string? KeyFile { get; init; }
+
+    /// <summary><c>cafile</c>: PEM CA certificates that client certificates must chain to.</summary>
+    public string? CaFile { get; init; }
+
+    /// <summary><c>require_certificate</c>: TLS clients must present a certificate signed by <see cref="CaFile"/>.</summary>
+    public bool RequireCertificate { get; init; }
+
+    /// <summary>
+    /// <c>tls_version</c>: the lowest TLS version accepted, as in Mosquitto (<c>tlsv1.2</c> allows 1.2 and 1.3,
+    /// <c>tlsv1.3</c> only 1.3); <see cref="SslProtocols.None"/> (the default) lets the system choose among 1.2 and 1.3.
+    /// </summary>
+    public SslProtocols TlsVersions { get; init; } = SslProtocols.None;
+
+    /// <summary>True when the listener serves TLS (MQTT over TLS, or WSS on a WebSocket listener).</summary>
+    public bool UsesTls => CertFile is not null && KeyFile is not null;
 
     /// <summary>The listener's name in logs and in <see cref="Tether.Broker.ConnectionInfo.ListenerName"/>: its port, like Mosquitto.</summary>
     public string Name => Protocol == ListenerProtocol.Mqtt

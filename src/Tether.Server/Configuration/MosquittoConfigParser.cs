@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Tether.Broker;
 
 namespace Tether.Server;
@@ -13,6 +16,8 @@ namespace Tether.Server;
 // - `protocol`, `max_connections` and `socket_domain` configure the most recent listener (the default one before
 //   any `listener` line); `max_connections`, `socket_domain`, `port` and `bind_address` before any `listener` line
 //   make the default listener a real one, bound to all interfaces unless `bind_address` says otherwise;
+// - `certfile`, `keyfile`, `cafile`, `require_certificate` and `tls_version` configure the most recent listener too;
+//   a listener with certfile and keyfile serves TLS, and a half-configured one stops start-up naming the line;
 // - a file that defines no listener gets the local-only listener (1883 on loopback) and anonymous access;
 //   a file that defines one denies anonymous clients unless `allow_anonymous true` says otherwise.
 
@@ -88,6 +93,7 @@ public static class MosquittoConfigParser
         private bool _perListenerSettings;
         private bool _setTcpNoDelay;
         private int _includeDepth;
+        private TlsLines _tls = new();
 
         /// <summary>Applies every line of one file's text; <c>include_dir</c> lines read their files in place.</summary>
         public void Read(string text, string source)
@@ -173,6 +179,15 @@ public static class MosquittoConfigParser
                         var other => throw line.Error($"invalid socket_domain '{other}'; use ipv4 or ipv6"),
                     };
                     UpdateCurrentListener(l => l with { SocketDomain = domain }, marksDefaultUsed: true);
+                    break;
+
+                // TLS, per listener (the default one before any listener line).
+                case "certfile":
+                case "keyfile":
+                case "cafile":
+                case "require_certificate":
+                case "tls_version":
+                    ApplyTls(line);
                     break;
 
                 case "websockets_headers_size":
@@ -287,6 +302,7 @@ public static class MosquittoConfigParser
 
         public TetherConfiguration Build()
         {
+            ValidateTls();
             ListenerOptions? defaultListener = _defaultListenerUsed ? _defaultListener
                 : _listeners.Count == 0 ? ListenerOptions.LocalOnly() with { MaxConnections = _defaultListener.MaxConnections }
                 : null;
@@ -370,6 +386,7 @@ public static class MosquittoConfigParser
 
         private void AddListener(ConfigLine line)
         {
+            ValidateTls();
             var values = line.Values(1, 2);
             if (values[0] == "0")
             {
@@ -387,6 +404,115 @@ public static class MosquittoConfigParser
 
             _listeners.Add(listener);
             _listenerLines.Add(line.Where);
+        }
+
+        private void ApplyTls(ConfigLine line)
+        {
+            switch (line.Option)
+            {
+                case "certfile":
+                    var certFile = ExistingFile(line);
+                    _tls.CertLine = line;
+                    UpdateCurrentListener(l => l with { CertFile = certFile }, marksDefaultUsed: false);
+                    break;
+                case "keyfile":
+                    var keyFile = ExistingFile(line);
+                    _tls.KeyLine = line;
+                    UpdateCurrentListener(l => l with { KeyFile = keyFile }, marksDefaultUsed: false);
+                    break;
+                case "cafile":
+                    var caFile = ExistingFile(line);
+                    var authorities = new X509Certificate2Collection();
+                    try
+                    {
+                        authorities.ImportFromPemFile(caFile);
+                    }
+                    catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
+                    {
+                        throw line.Error($"cannot load CA certificates from '{caFile}': {e.Message}");
+                    }
+
+                    if (authorities.Count == 0)
+                    {
+                        throw line.Error($"'{caFile}' holds no PEM certificate");
+                    }
+
+                    UpdateCurrentListener(l => l with { CaFile = caFile }, marksDefaultUsed: false);
+                    break;
+                case "require_certificate":
+                    var require = line.Bool();
+                    _tls.RequireLine = require ? line : null;
+                    UpdateCurrentListener(l => l with { RequireCertificate = require }, marksDefaultUsed: false);
+                    break;
+                case "tls_version":
+                    // Mosquitto's tls_version is the lowest version allowed.
+                    var versions = line.Single() switch
+                    {
+                        "tlsv1.3" => SslProtocols.Tls13,
+                        "tlsv1.2" => SslProtocols.Tls12 | SslProtocols.Tls13,
+                        "tlsv1.1" => throw line.Unsupported("'tls_version tlsv1.1'", "use tlsv1.2 or tlsv1.3"),
+                        var other => throw line.InvalidValue(other, "tlsv1.2 or tlsv1.3"),
+                    };
+                    UpdateCurrentListener(l => l with { TlsVersions = versions }, marksDefaultUsed: false);
+                    break;
+            }
+        }
+
+        private static string ExistingFile(ConfigLine line)
+        {
+            var path = line.Rest();
+            return File.Exists(path) ? path : throw line.Error($"cannot open '{path}': no such file");
+        }
+
+        /// <summary>Checks the TLS options of the listener that has just ended (the current one).</summary>
+        private void ValidateTls()
+        {
+            var tls = _tls;
+            _tls = new TlsLines();
+            var listener = _listeners.Count > 0 ? _listeners[^1] : _defaultListener;
+            if (tls.CertLine is { } certLine && tls.KeyLine is null)
+            {
+                throw certLine.Error("certfile needs a keyfile for the same listener");
+            }
+
+            if (tls.KeyLine is { } keyLine && tls.CertLine is null)
+            {
+                throw keyLine.Error("keyfile needs a certfile for the same listener");
+            }
+
+            if (tls.RequireLine is { } requireLine)
+            {
+                if (!listener.UsesTls)
+                {
+                    throw requireLine.Error("require_certificate needs certfile and keyfile for the same listener");
+                }
+
+                if (listener.CaFile is null)
+                {
+                    throw requireLine.Error("require_certificate needs a cafile for the same listener, to check client certificates against");
+                }
+            }
+
+            if (tls.CertLine is { } line && listener.UsesTls)
+            {
+                try
+                {
+                    using var certificate = X509Certificate2.CreateFromPemFile(listener.CertFile!, listener.KeyFile);
+                }
+                catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+                {
+                    throw line.Error($"cannot load the certificate '{listener.CertFile}' with the key '{listener.KeyFile}': {e.Message}");
+                }
+            }
+        }
+
+        private sealed class TlsLines
+        {
+            public ConfigLine? CertLine { get; set; }
+
+            public ConfigLine? KeyLine { get; set; }
+
+            public ConfigLine? RequireLine { get; set; }
         }
 
         private void UpdateCurrentListener(Func<ListenerOptions, ListenerOptions> update, bool marksDefaultUsed)
@@ -539,16 +665,16 @@ public static class MosquittoConfigParser
     private static readonly HashSet<string> MosquittoOnlyOptions = new(StringComparer.Ordinal)
     {
         "address", "addresses", "allow_duplicate_messages", "auth_plugin", "auth_plugin_deny_special_chars",
-        "autosave_interval", "autosave_on_changes", "cafile", "capath", "certfile", "check_retain_source",
+        "autosave_interval", "autosave_on_changes", "capath", "check_retain_source",
         "ciphers", "ciphers_tls1.3", "cleansession", "clientid", "connection", "crlfile", "dhparamfile",
         "enable_control_api", "global_max_clients", "global_max_connections", "http_dir", "idle_timeout",
-        "keepalive_interval", "keyfile", "listener_allow_anonymous", "listener_auto_id_prefix", "local_cleansession",
+        "keepalive_interval", "listener_allow_anonymous", "listener_auto_id_prefix", "local_cleansession",
         "local_clientid", "local_password", "local_username", "log_facility", "max_inflight_bytes", "memory_limit",
         "mount_point", "notification_topic", "notifications", "notifications_local_only", "ocsp_stapling", "password",
         "persistence", "persistence_file", "persistence_location", "plugin", "plugin_load",
-        "plugin_use", "psk_file", "psk_hint", "remote_clientid", "remote_password", "remote_username", "require_certificate",
+        "plugin_use", "psk_file", "psk_hint", "remote_clientid", "remote_password", "remote_username",
         "restart_timeout", "retry_interval", "round_robin", "start_type", "store_clean_interval", "threshold", "tls_engine",
-        "tls_engine_kpass_sha1", "tls_keyform", "tls_version", "topic", "try_private", "use_identity_as_username",
+        "tls_engine_kpass_sha1", "tls_keyform", "topic", "try_private", "use_identity_as_username",
         "use_subject_as_username", "use_username_as_clientid", "user", "username", "websockets_origin", "accept_protocol_versions",
     };
 

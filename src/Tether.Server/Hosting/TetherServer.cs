@@ -244,6 +244,11 @@ public sealed partial class TetherServer : IAsyncDisposable
                 listenOptions.Use(next => new ConnectionLimitMiddleware(next, listener.MaxConnections, listener.Name, logger).OnConnectionAsync);
             }
 
+            if (listener.UsesTls)
+            {
+                UseTls(listenOptions, listener);
+            }
+
             if (listener.Protocol == ListenerProtocol.WebSockets)
             {
                 // No terminal delegate: Kestrel adds its HTTP/1.1 server, whose requests go to MqttWebSocketEndpoint.
