@@ -10,6 +10,17 @@ internal sealed partial class MqttConnection
 
     private void HandleSubscribe(SubscribePacket subscribe)
     {
+        // The session's lock is held from the first new subscription until its retained messages are queued, so a
+        // live message published meanwhile is queued after them: a subscriber never sees an older retained value
+        // arrive after a newer live one on the same topic. Publishers to this session wait that long; others don't.
+        lock (Session!.Gate)
+        {
+            HandleSubscribeLocked(subscribe);
+        }
+    }
+
+    private void HandleSubscribeLocked(SubscribePacket subscribe)
+    {
         var session = Session!;
         var options = _broker.Options;
         var subscriptionId = subscribe.Properties.SubscriptionIdentifiers.Count > 0 ? subscribe.Properties.SubscriptionIdentifiers[0] : 0u;
