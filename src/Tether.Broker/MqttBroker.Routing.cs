@@ -55,10 +55,7 @@ public sealed partial class MqttBroker
                 continue;
             }
 
-            var qos = Options.UpgradeOutgoingQoS
-                ? options.MaximumQoS
-                : (Protocol.QualityOfService)Math.Min((byte)message.QoS, (byte)options.MaximumQoS);
-            session.Deliver(message, qos, retain: true, identifiers);
+            session.Deliver(message, options.DeliveryQoS(message.QoS, Options.UpgradeOutgoingQoS), retain: true, identifiers);
         }
     }
 

@@ -142,9 +142,7 @@ internal sealed class MessageRouter
             });
         }
 
-        private readonly QualityOfService GrantedQoS(in SubscriptionOptions options) => _upgrade
-            ? options.MaximumQoS
-            : (QualityOfService)Math.Min((byte)_message.QoS, (byte)options.MaximumQoS);
+        private readonly QualityOfService GrantedQoS(in SubscriptionOptions options) => options.DeliveryQoS(_message.QoS, _upgrade);
 
         private static uint[]? AddIdentifier(uint[]? identifiers, uint identifier)
         {

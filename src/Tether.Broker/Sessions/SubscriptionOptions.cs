@@ -13,4 +13,13 @@ internal readonly record struct SubscriptionOptions(
     bool NoLocal,
     bool RetainAsPublished,
     RetainHandling RetainHandling,
-    uint SubscriptionIdentifier);
+    uint SubscriptionIdentifier)
+{
+    /// <summary>
+    /// The QoS a message is delivered with on this subscription: the lower of the two [MQTT-3.8.4-8], or the
+    /// subscription's own with Mosquitto's <c>upgrade_outgoing_qos</c>.
+    /// </summary>
+    public QualityOfService DeliveryQoS(QualityOfService messageQoS, bool upgradeOutgoingQoS) => upgradeOutgoingQoS
+        ? MaximumQoS
+        : (QualityOfService)Math.Min((byte)messageQoS, (byte)MaximumQoS);
+}
