@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Logging;
+using Tether.Server;
+
+namespace Tether.Probe.Tests;
+
+/// <summary>The probe against a real Tether on loopback, real clock: a short hold must be clean on every transport.</summary>
+public class Against_Tether_Tests
+{
+    [Theory]
+    [InlineData(ProbeProfileNames.StrictWebSocket, "311")]
+    [InlineData(ProbeProfileNames.Lenient, "5")]
+    public async Task Tether_over_websocket_holds_cleanly(string profileName, string version)
+    {
+        var profile = profileName == ProbeProfileNames.Lenient ? ProbeProfile.Lenient : ProbeProfile.StrictWebSocket;
+        await using var server = await StartAsync(ListenerProtocol.WebSockets);
+        var result = await ProbeAsync($"ws://127.0.0.1:{server.BoundListeners[0].EndPoint.Port}/mqtt", profile, version);
+
+        Assert.True(result.Outcome == ProbeOutcome.Held, result.Verdict + "\n" + string.Join("\n", result.Events));
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("connection held for 2 s, 2 keepalive round trips, no WebSocket control frames", result.Verdict);
+        Assert.Equal(2, result.PingsAnswered);
+        Assert.Empty(result.Findings);
+        Assert.DoesNotContain(result.Events, e => e.Direction == ProbeDirection.Received && e.Name is "PING" or "PONG" or "TEXT");
+
+        // The broker answers our close with its own (close handshake, RFC 6455 §5.5.1).
+        Assert.Equal("CLOSE", result.Events[^1].Name);
+        Assert.Equal(ProbeDirection.Received, result.Events[^1].Direction);
+    }
+
+    [Fact]
+    public async Task Tether_over_tcp_holds_cleanly()
+    {
+        await using var server = await StartAsync(ListenerProtocol.Mqtt);
+        var result = await ProbeAsync($"mqtt://127.0.0.1:{server.BoundListeners[0].EndPoint.Port}", ProbeProfile.StrictWebSocket, "311");
+
+        Assert.True(result.Outcome == ProbeOutcome.Held, result.Verdict + "\n" + string.Join("\n", result.Events));
+        Assert.Equal("connection held for 2 s, 2 keepalive round trips, no disconnect", result.Verdict);
+        Assert.Equal(2, result.PingsAnswered);
+        Assert.Contains(result.Events, e => e.Name == "PUBLISH" && e.Detail.StartsWith("$SYS/broker/uptime", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_port_nobody_listens_on_is_a_connect_error()
+    {
+        int port;
+        await using (var server = await StartAsync(ListenerProtocol.Mqtt))
+        {
+            port = server.BoundListeners[0].EndPoint.Port;
+        }
+
+        var result = await ProbeAsync($"mqtt://127.0.0.1:{port}", ProbeProfile.StrictWebSocket, "311");
+        Assert.Equal(ProbeOutcome.ConnectFailed, result.Outcome);
+        Assert.Contains("connection refused", result.Verdict, StringComparison.Ordinal);
+    }
+
+    private static async Task<ProbeResult> ProbeAsync(string url, ProbeProfile profile, string version)
+    {
+        var options = new ProbeOptions
+        {
+            Target = ProbeTarget.TryParse(url, out _)!,
+            Profile = profile,
+            Duration = TimeSpan.FromSeconds(2),
+            KeepAlive = TimeSpan.FromSeconds(1),
+            ProtocolVersion = version == "5" ? Protocol.ProtocolVersion.V500 : Protocol.ProtocolVersion.V311,
+        };
+        return await new ProbeEngine(options).RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private static async Task<TetherServer> StartAsync(ListenerProtocol protocol)
+    {
+        var server = new TetherServer(
+            new TetherConfiguration { Listeners = [new ListenerOptions { Port = 0, BindAddress = "127.0.0.1", Protocol = protocol }] },
+            new TetherServerOptions { ConfigureLogging = logging => logging.ClearProviders() });
+        await server.StartAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        return server;
+    }
+}
