@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Logging;
+using Tether.Probe.Tests.Support;
 using Tether.Server;
 
 namespace Tether.Probe.Tests;
@@ -12,8 +12,8 @@ public class Against_Tether_Tests
     public async Task Tether_over_websocket_holds_cleanly(string profileName, string version)
     {
         var profile = profileName == ProbeProfileNames.Lenient ? ProbeProfile.Lenient : ProbeProfile.StrictWebSocket;
-        await using var server = await StartAsync(ListenerProtocol.WebSockets);
-        var result = await ProbeAsync($"ws://127.0.0.1:{server.BoundListeners[0].EndPoint.Port}/mqtt", profile, version);
+        await using var server = await TetherBroker.StartAsync(ListenerProtocol.WebSockets);
+        var result = await ProbeAsync($"ws://127.0.0.1:{server.Port()}/mqtt", profile, version);
 
         Assert.True(result.Outcome == ProbeOutcome.Held, result.Verdict + "\n" + string.Join("\n", result.Events));
         Assert.Equal(0, result.ExitCode);
@@ -30,8 +30,8 @@ public class Against_Tether_Tests
     [Fact]
     public async Task Tether_over_tcp_holds_cleanly()
     {
-        await using var server = await StartAsync(ListenerProtocol.Mqtt);
-        var result = await ProbeAsync($"mqtt://127.0.0.1:{server.BoundListeners[0].EndPoint.Port}", ProbeProfile.StrictWebSocket, "311");
+        await using var server = await TetherBroker.StartAsync(ListenerProtocol.Mqtt);
+        var result = await ProbeAsync($"mqtt://127.0.0.1:{server.Port()}", ProbeProfile.StrictWebSocket, "311");
 
         Assert.True(result.Outcome == ProbeOutcome.Held, result.Verdict + "\n" + string.Join("\n", result.Events));
         Assert.Equal("connection held for 2 s, 2 keepalive round trips, no disconnect", result.Verdict);
@@ -43,9 +43,9 @@ public class Against_Tether_Tests
     public async Task A_port_nobody_listens_on_is_a_connect_error()
     {
         int port;
-        await using (var server = await StartAsync(ListenerProtocol.Mqtt))
+        await using (var server = await TetherBroker.StartAsync(ListenerProtocol.Mqtt))
         {
-            port = server.BoundListeners[0].EndPoint.Port;
+            port = server.Port();
         }
 
         var result = await ProbeAsync($"mqtt://127.0.0.1:{port}", ProbeProfile.StrictWebSocket, "311");
@@ -64,14 +64,5 @@ public class Against_Tether_Tests
             ProtocolVersion = version == "5" ? Protocol.ProtocolVersion.V500 : Protocol.ProtocolVersion.V311,
         };
         return await new ProbeEngine(options).RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
-    }
-
-    private static async Task<TetherServer> StartAsync(ListenerProtocol protocol)
-    {
-        var server = new TetherServer(
-            new TetherConfiguration { Listeners = [new ListenerOptions { Port = 0, BindAddress = "127.0.0.1", Protocol = protocol }] },
-            new TetherServerOptions { ConfigureLogging = logging => logging.ClearProviders() });
-        await server.StartAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
-        return server;
     }
 }

@@ -19,6 +19,7 @@ public class Connection_End_Tests
         Assert.Equal(ProbeOutcome.Problem, result.Outcome);
         Assert.StartsWith("the broker closed the WebSocket at 120.0 s with a malformed close frame: the ASCII text \"1000\" instead of a 2-byte status code", result.Verdict, StringComparison.Ordinal);
         Assert.Equal(120.0, result.HeldSeconds);
+        await broker.WaitForFrameAsync(WebSocketOpcode.Close);
         var reply = broker.Frames[^1];
         Assert.Equal(WebSocketOpcode.Close, reply.Opcode);
         Assert.Equal([0x03, 0xEA], reply.Payload); // 1002 protocol error
@@ -35,6 +36,7 @@ public class Connection_End_Tests
         var result = await probe.ResultAsync();
         Assert.Equal(ProbeOutcome.Problem, result.Outcome);
         Assert.Equal("the broker closed the WebSocket at 0.0 s with code 1001 going away, reason \"bye\"", result.Verdict);
+        await broker.WaitForFrameAsync(WebSocketOpcode.Close);
         Assert.Equal([0x03, 0xE9], broker.Frames[^1].Payload); // the code echoed (RFC 6455 §5.5.1)
     }
 

@@ -47,7 +47,7 @@ internal static class ProbeCommand
         });
         var duration = new Option<string>("--duration", "-d")
         {
-            Description = "How long to hold the connection: seconds, or a number with s, m or h (600, 90s, 10m). Default 600 s, past Mosquitto's 300 s WebSocket ping.",
+            Description = "How long to hold the connection: seconds, or a number with s, m or h (600, 90s, 10m). The default outlasts Mosquitto's WebSocket PING at 300 s.",
             HelpName = "TIME",
             DefaultValueFactory = _ => "600",
         };
@@ -64,9 +64,10 @@ internal static class ProbeCommand
 
         var command = new Command("probe", "Hold one connection to a broker (Tether, Mosquitto, any) and report every WebSocket frame and MQTT packet it sends, "
             + "with timestamps, then a timeline and a verdict: why would a client drop here?\n"
-            + "Exit codes: 0 the connection held for the whole duration with no fatal frame and every PINGREQ answered; "
-            + "1 the broker sent a frame fatal for the profile, closed the connection, or left a PINGREQ unanswered; "
-            + "2 usage error or no connection (refused, TLS, WebSocket upgrade or CONNACK refused).")
+            + "Exit codes:\n"
+            + "  0  the connection held for the whole duration, no frame fatal for the profile, every PINGREQ answered\n"
+            + "  1  the broker sent a frame fatal for the profile, closed the connection, or left a PINGREQ unanswered\n"
+            + "  2  usage error, or no connection (refused, TLS, WebSocket upgrade or CONNACK refused)")
         {
             url, userName, password, topic, clientId, version, keepAlive, duration, profile, json, caFile, insecure,
         };
@@ -169,6 +170,26 @@ internal static class ProbeCommand
         }
 
         return result.ExitCode;
+    }
+
+    /// <summary>
+    /// Exit code 2 for a probe command line that does not parse (System.CommandLine's own errors exit 1, which for the
+    /// probe means "the broker dropped the connection"); null when the command line is not a probe or parsed.
+    /// </summary>
+    public static int? UsageErrorExitCode(ParseResult parseResult, TextWriter error)
+    {
+        if (parseResult.Errors.Count == 0 || parseResult.CommandResult.Command.Name != "probe" || parseResult.Action is not System.CommandLine.Invocation.ParseErrorAction)
+        {
+            return null;
+        }
+
+        foreach (var parseError in parseResult.Errors)
+        {
+            error.WriteLine("Error: " + parseError.Message);
+        }
+
+        error.WriteLine("Usage: tether probe URL [options]; see tether probe --help");
+        return (int)ProbeOutcome.ConnectFailed;
     }
 
     private static async Task<int> UsageErrorAsync(TextWriter error, string message)
