@@ -295,6 +295,18 @@ check_paho_ws_will_abrupt() { py over_websocket will_abrupt; }
 
 check_garbage_input() { py garbage garbage; }
 
+# tether probe against the broker under test: a short hold over WebSocket (strict, Paho-like profile) and TCP must
+# be clean (exit 0). Against Mosquitto too: its WebSocket PING comes only after 300 s.
+probe() {
+	local out="$WORK_CHECK/probe.out"
+	timeout 30 dotnet "$TETHER_DLL" probe "$@" --duration 3 --keepalive 1 >"$out" 2>&1 ||
+		fail "tether probe $1 exited $?: $(grep -E '^(Verdict|Error)' "$out" | tr '\n' ' ')"
+	grep -q '^Verdict: connection held for 3 s, 3 keepalive round trips' "$out" ||
+		fail "unexpected verdict: $(grep '^Verdict' "$out")"
+}
+check_probe_ws_strict() { probe "ws://$HOST:$BROKER_WS_PORT/mqtt" --profile strict-websocket; }
+check_probe_tcp_v5() { probe "mqtt://$HOST:$BROKER_PORT" -V 5; }
+
 # Password files are interchangeable: one file written by both `tether passwd` and Debian's mosquitto_passwd
 # ($7$ and $6$ from each) is loaded by a second broker started with the same command as the suite's
 # (so run against Mosquitto this proves Tether's lines work there, run against Tether the reverse).
@@ -377,6 +389,7 @@ CHECKS=(
 	mqttjs_ws_v5 mqttjs_ws_v311
 	paho_ws_pubsub_v311 paho_ws_pubsub_v5 paho_ws_will_abrupt
 	garbage_input
+	probe_ws_strict probe_tcp_v5
 	password_file_interop
 	broker_still_running
 )
