@@ -78,6 +78,10 @@ internal sealed partial class ProbeEngine
         {
             throw new ProbeConnectException($"{step}: {Describe(e)}", e);
         }
+        catch (AuthenticationException e) when (_certificateProblem is not null)
+        {
+            throw new ProbeConnectException($"TLS failed: the broker's certificate was refused ({_certificateProblem}); give its CA with --cafile FILE, or skip the check with --insecure", e);
+        }
         catch (AuthenticationException e)
         {
             throw new ProbeConnectException($"TLS failed: {e.Message}{(e.InnerException is null ? string.Empty : " (" + e.InnerException.Message + ")")}", e);
@@ -153,6 +157,7 @@ internal sealed partial class ProbeEngine
 
         if (_options.CaFile is null || certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
         {
+            _certificateProblem = errors == SslPolicyErrors.None ? null : DescribeCertificateErrors(errors, chain);
             return errors == SslPolicyErrors.None;
         }
 
@@ -169,7 +174,35 @@ internal sealed partial class ProbeEngine
         }
 
         using var leaf = new X509Certificate2(certificate);
-        return custom.Build(leaf);
+        if (custom.Build(leaf))
+        {
+            return true;
+        }
+
+        _certificateProblem = "it does not chain to a CA of " + _options.CaFile + ": " + DescribeCertificateErrors(SslPolicyErrors.RemoteCertificateChainErrors, custom);
+        return false;
+    }
+
+    private static string DescribeCertificateErrors(SslPolicyErrors errors, X509Chain? chain)
+    {
+        var problems = new List<string>();
+        if ((errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
+        {
+            problems.Add("no certificate");
+        }
+
+        if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+        {
+            problems.Add("its name does not match the host in the URL");
+        }
+
+        if ((errors & SslPolicyErrors.RemoteCertificateChainErrors) != 0)
+        {
+            var statuses = chain?.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct().ToList() ?? [];
+            problems.Add(statuses.Count > 0 ? string.Join("; ", statuses) : "not trusted");
+        }
+
+        return string.Join(", ", problems);
     }
 
     private static string Describe(SocketException e) => e.SocketErrorCode switch

@@ -34,6 +34,7 @@ internal sealed partial class ProbeEngine
     private double _endSeconds;
     private bool _closing;
     private bool _closeFrameSent;
+    private string? _certificateProblem;
 
     public ProbeEngine(ProbeOptions options, TimeProvider? time = null)
     {

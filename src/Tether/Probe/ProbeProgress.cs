@@ -47,7 +47,7 @@ internal sealed class ProbeProgress(TextWriter error, bool interactive, ProbeEng
         if (interactive)
         {
             // Keep it on one terminal row so that \r can rewrite it.
-            var width = Console.IsErrorRedirected ? 120 : Math.Max(20, Console.WindowWidth - 1);
+            var width = TerminalWidth();
             if (line.Length > width)
             {
                 line = line[..(width - 3)] + "...";
@@ -62,5 +62,17 @@ internal sealed class ProbeProgress(TextWriter error, bool interactive, ProbeEng
         }
 
         error.Flush();
+    }
+
+    private static int TerminalWidth()
+    {
+        try
+        {
+            return Math.Max(20, Console.WindowWidth - 1);
+        }
+        catch (IOException)
+        {
+            return 119;
+        }
     }
 }
