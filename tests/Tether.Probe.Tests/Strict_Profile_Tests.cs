@@ -70,9 +70,9 @@ public class Strict_Profile_Tests
     [Fact]
     public async Task Without_control_frames_the_connection_holds_cleanly()
     {
-        await using var broker = FakeWebSocketBroker.Start();
+        await using var broker = FakeWebSocketBroker.Start(new BrokerBehaviour { PublishAfterSubAck = true });
         var probe = FakeTimeProbe.Start(broker, ProbeProfile.StrictWebSocket, durationSeconds: 600, keepAliveSeconds: 60);
-        await probe.SubscribedAsync();
+        await probe.Events.WaitForReceivedAsync("PUBLISH");
         await probe.AdvanceWithPingsAsync(60, 0, 600);
 
         var result = await probe.ResultAsync();
@@ -81,5 +81,6 @@ public class Strict_Profile_Tests
         Assert.Equal("connection held for 600 s, 10 keepalive round trips, no WebSocket control frames", result.Verdict);
         Assert.Empty(result.Findings);
         Assert.Equal(600.0, result.HeldSeconds);
+        Assert.Contains(result.Events, e => e.Name == "PUBLISH" && e.Detail == "a/b (QoS 0, retained, 2 bytes: \"hi\")");
     }
 }

@@ -246,6 +246,12 @@ internal sealed class FakeWebSocketBroker : IAsyncDisposable
             {
                 await socket.SendAsync((byte[])[0x82, (byte)answer.Length, .. answer]);
             }
+
+            if (packet.Type == PacketType.Subscribe && Behaviour.PublishAfterSubAck)
+            {
+                // A retained QoS 0 PUBLISH of "a/b" with payload "hi".
+                await socket.SendAsync((byte[])[0x82, 0x09, 0x31, 0x07, 0x00, 0x03, (byte)'a', (byte)'/', (byte)'b', (byte)'h', (byte)'i']);
+            }
         }
     }
 
@@ -311,4 +317,6 @@ internal sealed record BrokerBehaviour
     public int UpgradeStatus { get; init; } = 101;
 
     public bool FragmentConnAck { get; init; }
+
+    public bool PublishAfterSubAck { get; init; }
 }
