@@ -204,10 +204,10 @@ public static class MosquittoConfigParser
                     _allowAnonymous = line.Bool();
                     break;
                 case "password_file":
-                    _passwordFile = line.Rest();
+                    _passwordFile = ReadableFile(line, "password file");
                     break;
                 case "acl_file":
-                    _aclFile = line.Rest();
+                    _aclFile = ReadableFile(line, "acl_file");
                     break;
                 case "pid_file":
                     _pidFile = line.Rest();
@@ -456,6 +456,25 @@ public static class MosquittoConfigParser
                     UpdateCurrentListener(l => l with { TlsVersions = versions }, marksDefaultUsed: false);
                     break;
             }
+        }
+
+        /// <summary>
+        /// The path on the line, after checking it can be opened now, so that a missing or unreadable password or ACL
+        /// file stops start-up naming this line (the file's own errors name the file's line when it is parsed).
+        /// </summary>
+        private static string ReadableFile(ConfigLine line, string what)
+        {
+            var path = line.Rest();
+            try
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                throw line.Error($"unable to open {what} '{path}': {e.Message}");
+            }
+
+            return path;
         }
 
         private static string ExistingFile(ConfigLine line)
