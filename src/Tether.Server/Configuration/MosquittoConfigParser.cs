@@ -16,7 +16,8 @@ namespace Tether.Server;
 // - `protocol`, `max_connections` and `socket_domain` configure the most recent listener (the default one before
 //   any `listener` line); `max_connections`, `socket_domain`, `port` and `bind_address` before any `listener` line
 //   make the default listener a real one, bound to all interfaces unless `bind_address` says otherwise;
-// - `certfile`, `keyfile`, `cafile`, `require_certificate` and `tls_version` configure the most recent listener too;
+// - `certfile`, `keyfile`, `cafile`, `capath`, `crlfile`, `require_certificate`, `tls_version`, `ciphers`,
+//   `ciphers_tls1.3`, `use_identity_as_username` and `use_subject_as_username` configure the most recent listener too;
 //   a listener with certfile and keyfile serves TLS, and a half-configured one stops start-up naming the line;
 // - a file that defines no listener gets the local-only listener (1883 on loopback) and anonymous access;
 //   a file that defines one denies anonymous clients unless `allow_anonymous true` says otherwise.
@@ -187,6 +188,12 @@ public static class MosquittoConfigParser
                 case "cafile":
                 case "require_certificate":
                 case "tls_version":
+                case "capath":
+                case "crlfile":
+                case "ciphers":
+                case "ciphers_tls1.3":
+                case "use_identity_as_username":
+                case "use_subject_as_username":
                     ApplyTls(line);
                     break;
 
@@ -439,6 +446,61 @@ public static class MosquittoConfigParser
 
                     UpdateCurrentListener(l => l with { CaFile = caFile }, marksDefaultUsed: false);
                     break;
+                case "capath":
+                    var caPath = line.Rest();
+                    try
+                    {
+                        using var loaded = new DisposableCollection(CaDirectory.Load(caPath));
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+                    {
+                        throw line.Error($"cannot load CA certificates from the directory '{caPath}': {e.Message}");
+                    }
+
+                    UpdateCurrentListener(l => l with { CaPath = caPath }, marksDefaultUsed: false);
+                    break;
+                case "crlfile":
+                    var crlFile = ExistingFile(line);
+                    try
+                    {
+                        CertificateRevocationList.LoadPem(crlFile);
+                    }
+                    catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException or FormatException)
+                    {
+                        throw line.Error($"cannot load the CRL file '{crlFile}': {e.Message}");
+                    }
+
+                    _tls.CrlLine = line;
+                    UpdateCurrentListener(l => l with { CrlFile = crlFile }, marksDefaultUsed: false);
+                    break;
+                case "ciphers":
+                    if (!OpenSslCipherList.TryParseTls12(line.Rest(), out var tls12Suites, out var unknown12))
+                    {
+                        throw line.Error($"unknown TLS 1.2 cipher '{unknown12}'; list OpenSSL cipher names separated by ':' (e.g. ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256); OpenSSL keywords such as HIGH, DEFAULT or !aNULL are not supported");
+                    }
+
+                    RequireCipherSuitesPolicy(line);
+                    UpdateCurrentListener(l => l with { Ciphers = tls12Suites }, marksDefaultUsed: false);
+                    break;
+                case "ciphers_tls1.3":
+                    if (!OpenSslCipherList.TryParseTls13(line.Rest(), out var tls13Suites, out var unknown13))
+                    {
+                        throw line.Error($"unknown TLS 1.3 cipher suite '{unknown13}'; use TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256, TLS_AES_128_GCM_SHA256, TLS_AES_128_CCM_SHA256 or TLS_AES_128_CCM_8_SHA256, separated by ':'");
+                    }
+
+                    RequireCipherSuitesPolicy(line);
+                    UpdateCurrentListener(l => l with { CiphersTls13 = tls13Suites }, marksDefaultUsed: false);
+                    break;
+                case "use_identity_as_username":
+                    var useIdentity = line.Bool();
+                    _tls.UserNameLine = useIdentity ? line : _tls.UserNameLine;
+                    UpdateCurrentListener(l => l with { UseIdentityAsUserName = useIdentity }, marksDefaultUsed: false);
+                    break;
+                case "use_subject_as_username":
+                    var useSubject = line.Bool();
+                    _tls.UserNameLine = useSubject ? line : _tls.UserNameLine;
+                    UpdateCurrentListener(l => l with { UseSubjectAsUserName = useSubject }, marksDefaultUsed: false);
+                    break;
                 case "require_certificate":
                     var require = line.Bool();
                     _tls.RequireLine = require ? line : null;
@@ -506,10 +568,21 @@ public static class MosquittoConfigParser
                     throw requireLine.Error("require_certificate needs certfile and keyfile for the same listener");
                 }
 
-                if (listener.CaFile is null)
+                if (listener.CaFile is null && listener.CaPath is null)
                 {
-                    throw requireLine.Error("require_certificate needs a cafile for the same listener, to check client certificates against");
+                    throw requireLine.Error("require_certificate needs a cafile or capath for the same listener, to check client certificates against");
                 }
+            }
+
+            if (tls.UserNameLine is { } userNameLine && listener.UserNameFromCertificate && !listener.RequireCertificate)
+            {
+                // Mosquitto accepts it and then refuses every client, since it asks none for a certificate.
+                throw userNameLine.Error($"{userNameLine.Option} needs 'require_certificate true' for the same listener: the user name comes from the client certificate");
+            }
+
+            if (tls.CrlLine is { } crlLine && !listener.RequireCertificate)
+            {
+                throw crlLine.Error("crlfile needs 'require_certificate true' for the same listener: it revokes client certificates");
             }
 
             if (tls.CertLine is { } line && listener.UsesTls)
@@ -532,6 +605,30 @@ public static class MosquittoConfigParser
             public ConfigLine? KeyLine { get; set; }
 
             public ConfigLine? RequireLine { get; set; }
+
+            public ConfigLine? CrlLine { get; set; }
+
+            public ConfigLine? UserNameLine { get; set; }
+        }
+
+        private static void RequireCipherSuitesPolicy(ConfigLine line)
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                throw line.Unsupported($"'{line.Option}' on this operating system", ".NET cannot restrict TLS cipher suites on Windows; remove the line");
+            }
+        }
+
+        /// <summary>Disposes the certificates of a collection loaded only to check it.</summary>
+        private readonly struct DisposableCollection(X509Certificate2Collection certificates) : IDisposable
+        {
+            public void Dispose()
+            {
+                foreach (var certificate in certificates)
+                {
+                    certificate.Dispose();
+                }
+            }
         }
 
         private void UpdateCurrentListener(Func<ListenerOptions, ListenerOptions> update, bool marksDefaultUsed)
@@ -684,8 +781,8 @@ public static class MosquittoConfigParser
     private static readonly HashSet<string> MosquittoOnlyOptions = new(StringComparer.Ordinal)
     {
         "address", "addresses", "allow_duplicate_messages", "auth_plugin", "auth_plugin_deny_special_chars",
-        "autosave_interval", "autosave_on_changes", "capath", "check_retain_source",
-        "ciphers", "ciphers_tls1.3", "cleansession", "clientid", "connection", "crlfile", "dhparamfile",
+        "autosave_interval", "autosave_on_changes", "check_retain_source",
+        "cleansession", "clientid", "connection", "dhparamfile",
         "enable_control_api", "global_max_clients", "global_max_connections", "http_dir", "idle_timeout",
         "keepalive_interval", "listener_allow_anonymous", "listener_auto_id_prefix", "local_cleansession",
         "local_clientid", "local_password", "local_username", "log_facility", "max_inflight_bytes", "memory_limit",
@@ -693,8 +790,7 @@ public static class MosquittoConfigParser
         "persistence", "persistence_file", "persistence_location", "plugin", "plugin_load",
         "plugin_use", "psk_file", "psk_hint", "remote_clientid", "remote_password", "remote_username",
         "restart_timeout", "retry_interval", "round_robin", "start_type", "store_clean_interval", "threshold", "tls_engine",
-        "tls_engine_kpass_sha1", "tls_keyform", "topic", "try_private", "use_identity_as_username",
-        "use_subject_as_username", "use_username_as_clientid", "user", "username", "websockets_origin", "accept_protocol_versions",
+        "tls_engine_kpass_sha1", "tls_keyform", "topic", "try_private", "use_username_as_clientid", "user", "username", "websockets_origin", "accept_protocol_versions",
     };
 
     /// <summary>One non-comment line, split into the option and its values.</summary>

@@ -26,6 +26,7 @@ public sealed partial class TetherServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly List<(ListenerOptions Listener, ListenOptions Kestrel)> _listenOptions = [];
     private readonly HashSet<int> _ipv6OnlyPorts = [];
+    private readonly List<MosquittoFileLoggerProvider> _logFiles = [];
     private IReadOnlyList<BoundListener> _boundListeners = [];
     private int _state; // 0 created, 1 started, 2 stopped
 
@@ -49,7 +50,7 @@ public sealed partial class TetherServer : IAsyncDisposable
         builder.Services.AddSingleton(sp => new MqttBroker(configuration.Broker, time, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService<BrokerShutdownService>();
         builder.Services.Configure<SocketTransportOptions>(o => o.CreateBoundListenSocket = CreateBoundListenSocket);
-        ConfigureLogging(builder.Logging, configuration.Logging, time);
+        ConfigureLogging(builder.Logging, configuration.Logging, time, _logFiles);
         options.ConfigureLogging?.Invoke(builder.Logging);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -196,7 +197,7 @@ public sealed partial class TetherServer : IAsyncDisposable
         }
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, LoggingSettings settings, TimeProvider time)
+    private static void ConfigureLogging(ILoggingBuilder logging, LoggingSettings settings, TimeProvider time, List<MosquittoFileLoggerProvider> logFiles)
     {
         logging.ClearProviders();
         logging.SetMinimumLevel(settings.MinimumLevel);
@@ -228,7 +229,9 @@ public sealed partial class TetherServer : IAsyncDisposable
                     logging.AddProvider(new MosquittoFileLoggerProvider(stream, settings, time));
                     break;
                 case LogDestinationKind.File:
-                    logging.AddProvider(new MosquittoFileLoggerProvider(destination.Path!, settings, time));
+                    var file = new MosquittoFileLoggerProvider(destination.Path!, settings, time);
+                    logFiles.Add(file);
+                    logging.AddProvider(file);
                     break;
             }
         }
@@ -236,7 +239,14 @@ public sealed partial class TetherServer : IAsyncDisposable
 
     private void AddListener(KestrelServerOptions kestrel, ListenerOptions listener, MqttBroker broker, ILogger logger)
     {
-        var handler = new MqttConnectionHandler(broker, listener.Name);
+        var handler = new MqttConnectionHandler(broker, listener);
+        ListenerTls? tls = null;
+        if (listener.UsesTls)
+        {
+            tls = new ListenerTls(listener, logger);
+            _tlsListeners.Add(tls);
+        }
+
         void Configure(ListenOptions listenOptions)
         {
             if (listener.MaxConnections >= 0)
@@ -244,9 +254,9 @@ public sealed partial class TetherServer : IAsyncDisposable
                 listenOptions.Use(next => new ConnectionLimitMiddleware(next, listener.MaxConnections, listener.Name, logger).OnConnectionAsync);
             }
 
-            if (listener.UsesTls)
+            if (tls is not null)
             {
-                UseTls(listenOptions, listener);
+                UseTls(listenOptions, tls);
             }
 
             if (listener.Protocol == ListenerProtocol.WebSockets)
