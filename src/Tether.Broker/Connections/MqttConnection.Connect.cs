@@ -115,13 +115,21 @@ internal sealed partial class MqttConnection
         var expiry = SessionExpiryFor(connect);
         _state = ConnectionState.Connected;
         _reader.ProtocolVersion = connect.ProtocolVersion;
-        _broker.AttachSession(this, connect, expiry, connAck);
+
+        // Logged before the session is attached, which queues CONNACK: the lines come in Mosquitto's order.
         if (options.ConnectionMessages)
         {
             BrokerLog.ClientConnected(
                 _broker.Logger, Info.RemoteAddress, clientId, MosquittoProtocolNumber(connect.ProtocolVersion), connect.CleanSession ? 1 : 0, connect.KeepAliveSeconds,
                 userName is null ? string.Empty : $", u'{userName}'");
         }
+
+        if (DebugEnabled)
+        {
+            LogWill(connect.Will);
+        }
+
+        _broker.AttachSession(this, connect, expiry, connAck);
     }
 
     /// <summary>Called by the broker once the session is settled: CONNACK first, then anything the session resends.</summary>

@@ -76,7 +76,7 @@ public sealed partial class TetherServer : IAsyncDisposable
         AttachSecurity();
 
         // The HTTP pipeline serves WebSocket listeners only; MQTT listeners never reach it.
-        var webSockets = new MqttWebSocketEndpoint(Broker, time, _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Tether.Server.WebSockets"));
+        var webSockets = new MqttWebSocketEndpoint(Broker, time, _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(MosquittoLogFilter.WebSocketsCategory));
         _app.UseWebSockets(MqttWebSocketEndpoint.Options);
         _app.Run(webSockets.HandleAsync);
     }
@@ -200,10 +200,7 @@ public sealed partial class TetherServer : IAsyncDisposable
     private static void ConfigureLogging(ILoggingBuilder logging, LoggingSettings settings, TimeProvider time, List<MosquittoFileLoggerProvider> logFiles)
     {
         logging.ClearProviders();
-        logging.SetMinimumLevel(settings.MinimumLevel);
-
-        // The framework's own chatter ("Now listening on", "Application started") is not Mosquitto's; keep its problems.
-        logging.AddFilter("Microsoft", LogLevel.Warning);
+        MosquittoLogFilter.Apply(logging, settings);
         var consoleUsed = false;
         foreach (var destination in settings.Destinations)
         {
