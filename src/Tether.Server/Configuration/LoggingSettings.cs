@@ -20,6 +20,12 @@ public sealed record LoggingSettings
     /// <summary><c>log_timestamp_format</c>: an strftime format for the timestamp; null = seconds since the Unix epoch.</summary>
     public string? TimestampFormat { get; init; }
 
+    /// <summary>
+    /// The syslog facility code for <c>log_dest syslog</c>: daemon (3) by default; <c>log_facility N</c> chooses
+    /// local<i>N</i> (16 + N), as in Mosquitto.
+    /// </summary>
+    public int SyslogFacility { get; init; } = SyslogLoggerProvider.DaemonFacility;
+
     /// <summary><c>connection_messages</c>: whether client connects and disconnects are logged.</summary>
     public bool ConnectionMessages { get; init; } = true;
 

@@ -282,6 +282,10 @@ public static class MosquittoConfigParser
                 case "log_type":
                     AddLogTypes(line);
                     break;
+                case "log_facility":
+                    // mosquitto.conf(5): an integer N from 0 to 7 selects the syslog facility localN instead of daemon.
+                    _logging = _logging with { SyslogFacility = 16 + line.Int(line.Single(), 0, 7, "0 to 7 (local0 to local7)") };
+                    break;
                 case "log_timestamp":
                     _logging = _logging with { Timestamp = line.Bool() };
                     break;
@@ -677,10 +681,18 @@ public static class MosquittoConfigParser
                     }
 
                     break;
-                case "syslog" or "topic" or "dlt":
-                    throw line.Unsupported($"'log_dest {values[0]}'", "use stdout, stderr or file PATH");
+                case "syslog":
+                    line.Values(1, 1);
+                    destination = new LogDestination(LogDestinationKind.Syslog, SyslogLoggerProvider.DefaultSocketPath);
+                    break;
+                case "topic":
+                    line.Values(1, 1);
+                    destination = new LogDestination(LogDestinationKind.Topic);
+                    break;
+                case "dlt":
+                    throw line.Unsupported("'log_dest dlt'", "use stdout, stderr, file PATH, syslog or topic");
                 default:
-                    throw line.Error($"invalid log_dest '{values[0]}'; use stdout, stderr, file PATH or none");
+                    throw line.Error($"invalid log_dest '{values[0]}'; use stdout, stderr, file PATH, syslog, topic or none");
             }
 
             _logDestinations ??= [];
@@ -785,7 +797,7 @@ public static class MosquittoConfigParser
         "cleansession", "clientid", "connection", "dhparamfile",
         "enable_control_api", "global_max_clients", "global_max_connections", "http_dir", "idle_timeout",
         "keepalive_interval", "listener_allow_anonymous", "listener_auto_id_prefix", "local_cleansession",
-        "local_clientid", "local_password", "local_username", "log_facility", "max_inflight_bytes", "memory_limit",
+        "local_clientid", "local_password", "local_username", "max_inflight_bytes", "memory_limit",
         "mount_point", "notification_topic", "notifications", "notifications_local_only", "ocsp_stapling", "password",
         "persistence", "persistence_file", "persistence_location", "plugin", "plugin_load",
         "plugin_use", "psk_file", "psk_hint", "remote_clientid", "remote_password", "remote_username",

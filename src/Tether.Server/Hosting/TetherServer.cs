@@ -27,6 +27,7 @@ public sealed partial class TetherServer : IAsyncDisposable
     private readonly List<(ListenerOptions Listener, ListenOptions Kestrel)> _listenOptions = [];
     private readonly HashSet<int> _ipv6OnlyPorts = [];
     private readonly List<MosquittoFileLoggerProvider> _logFiles = [];
+    private readonly MosquittoTopicLoggerProvider? _logTopic;
     private IReadOnlyList<BoundListener> _boundListeners = [];
     private int _state; // 0 created, 1 started, 2 stopped
 
@@ -50,7 +51,7 @@ public sealed partial class TetherServer : IAsyncDisposable
         builder.Services.AddSingleton(sp => new MqttBroker(configuration.Broker, time, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService<BrokerShutdownService>();
         builder.Services.Configure<SocketTransportOptions>(o => o.CreateBoundListenSocket = CreateBoundListenSocket);
-        ConfigureLogging(builder.Logging, configuration.Logging, time, _logFiles);
+        _logTopic = ConfigureLogging(builder.Logging, configuration.Logging, time, _logFiles);
         options.ConfigureLogging?.Invoke(builder.Logging);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -74,6 +75,7 @@ public sealed partial class TetherServer : IAsyncDisposable
         _app = builder.Build();
         _logger = _app.Services.GetRequiredService<ILogger<TetherServer>>();
         AttachSecurity();
+        _logTopic?.Attach(Broker);
 
         // The HTTP pipeline serves WebSocket listeners only; MQTT listeners never reach it.
         var webSockets = new MqttWebSocketEndpoint(Broker, time, _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(MosquittoLogFilter.WebSocketsCategory));
@@ -197,8 +199,9 @@ public sealed partial class TetherServer : IAsyncDisposable
         }
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, LoggingSettings settings, TimeProvider time, List<MosquittoFileLoggerProvider> logFiles)
+    private static MosquittoTopicLoggerProvider? ConfigureLogging(ILoggingBuilder logging, LoggingSettings settings, TimeProvider time, List<MosquittoFileLoggerProvider> logFiles)
     {
+        MosquittoTopicLoggerProvider? topic = null;
         logging.ClearProviders();
         MosquittoLogFilter.Apply(logging, settings);
         var consoleUsed = false;
@@ -230,8 +233,17 @@ public sealed partial class TetherServer : IAsyncDisposable
                     logFiles.Add(file);
                     logging.AddProvider(file);
                     break;
+                case LogDestinationKind.Syslog:
+                    logging.AddProvider(new SyslogLoggerProvider(destination.Path ?? SyslogLoggerProvider.DefaultSocketPath, settings, time));
+                    break;
+                case LogDestinationKind.Topic:
+                    topic ??= new MosquittoTopicLoggerProvider(settings, time);
+                    logging.AddProvider(topic);
+                    break;
             }
         }
+
+        return topic;
     }
 
     private void AddListener(KestrelServerOptions kestrel, ListenerOptions listener, MqttBroker broker, ILogger logger)
