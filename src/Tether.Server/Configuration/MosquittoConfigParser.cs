@@ -86,6 +86,8 @@ public static class MosquittoConfigParser
         private string? _passwordFile;
         private string? _aclFile;
         private string? _pidFile;
+        private string? _user;
+        private string? _userSetAt;
         private int _webSocketsHeadersSize;
         private int? _webSocketsLogLevel;
         private LoggingSettings _logging = LoggingSettings.Default;
@@ -216,6 +218,10 @@ public static class MosquittoConfigParser
                 case "acl_file":
                     _aclFile = ReadableFile(line, "acl_file");
                     break;
+                case "user":
+                    _user = line.Single();
+                    _userSetAt = line.Where;
+                    break;
                 case "pid_file":
                     _pidFile = line.Rest();
                     break;
@@ -226,6 +232,9 @@ public static class MosquittoConfigParser
                 case "max_inflight_messages":
                     // Receive Maximum is a 16-bit value [MQTT-3.3.4-9].
                     _broker = _broker with { MaxInflightMessages = line.Int(line.Single(), 0, 65535, "a count from 0 (no limit) to 65535") };
+                    break;
+                case "max_inflight_bytes":
+                    _broker = _broker with { MaxInflightBytes = line.Long(line.Single(), 0, long.MaxValue, "a number of bytes, 0 for no limit") };
                     break;
                 case "max_queued_messages":
                     _broker = _broker with { MaxQueuedMessages = line.Int(line.Single(), 0, int.MaxValue, "a count, 0 for no limit") };
@@ -336,6 +345,8 @@ public static class MosquittoConfigParser
                 PasswordFile = _passwordFile,
                 AclFile = _aclFile,
                 PidFile = _pidFile,
+                User = _user,
+                UserSetAt = _userSetAt,
                 WebSocketsHeadersSize = _webSocketsHeadersSize,
                 WebSocketsLogLevel = _webSocketsLogLevel,
                 PerListenerSettings = _perListenerSettings,
@@ -797,12 +808,12 @@ public static class MosquittoConfigParser
         "cleansession", "clientid", "connection", "dhparamfile",
         "enable_control_api", "global_max_clients", "global_max_connections", "http_dir", "idle_timeout",
         "keepalive_interval", "listener_allow_anonymous", "listener_auto_id_prefix", "local_cleansession",
-        "local_clientid", "local_password", "local_username", "max_inflight_bytes", "memory_limit",
+        "local_clientid", "local_password", "local_username", "memory_limit",
         "mount_point", "notification_topic", "notifications", "notifications_local_only", "ocsp_stapling", "password",
         "persistence", "persistence_file", "persistence_location", "plugin", "plugin_load",
         "plugin_use", "psk_file", "psk_hint", "remote_clientid", "remote_password", "remote_username",
         "restart_timeout", "retry_interval", "round_robin", "start_type", "store_clean_interval", "threshold", "tls_engine",
-        "tls_engine_kpass_sha1", "tls_keyform", "topic", "try_private", "use_username_as_clientid", "user", "username", "websockets_origin", "accept_protocol_versions",
+        "tls_engine_kpass_sha1", "tls_keyform", "topic", "try_private", "use_username_as_clientid", "username", "websockets_origin", "accept_protocol_versions",
     };
 
     /// <summary>One non-comment line, split into the option and its values.</summary>

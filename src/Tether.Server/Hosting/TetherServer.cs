@@ -29,6 +29,7 @@ public sealed partial class TetherServer : IAsyncDisposable
     private readonly List<MosquittoFileLoggerProvider> _logFiles = [];
     private readonly MosquittoTopicLoggerProvider? _logTopic;
     private IReadOnlyList<BoundListener> _boundListeners = [];
+    private readonly TetherServerOptions _options;
     private int _state; // 0 created, 1 started, 2 stopped
 
     /// <summary>Builds the server; nothing listens until <see cref="StartAsync"/>.</summary>
@@ -38,6 +39,7 @@ public sealed partial class TetherServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(configuration);
         options ??= TetherServerOptions.Default;
+        _options = options;
         Configuration = configuration;
 
         // Password and ACL files load before anything else, so that a bad file stops start-up like a bad config line.
@@ -93,7 +95,14 @@ public sealed partial class TetherServer : IAsyncDisposable
     public IReadOnlyList<BoundListener> BoundListeners => _boundListeners;
 
     /// <summary>Opens the listeners and starts taking connections.</summary>
+    /// <remarks>
+    /// Started as root, Mosquitto switches to the <c>user</c> account (default <c>mosquitto</c>) after opening its
+    /// listeners. Tether does not switch accounts itself; run it as the right user (systemd: <c>User=</c>). So started
+    /// as root with <c>user</c> naming another account it refuses to start, and with no <c>user</c> line it warns
+    /// and carries on as root.
+    /// </remarks>
     /// <param name="cancellationToken">Abandons the start.</param>
+    /// <exception cref="MosquittoConfigException">Running as root with <c>user</c> set to another account.</exception>
     /// <exception cref="PortInUseException">A listener's port is taken.</exception>
     /// <exception cref="IOException">A listener could not be opened for another reason.</exception>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -104,6 +113,7 @@ public sealed partial class TetherServer : IAsyncDisposable
         }
 
         LogStarting();
+        CheckUser(_options.RunningAsRoot ?? Environment.IsPrivilegedProcess);
 
         // Mosquitto writes its pid file before opening the listeners, and cannot start without it.
         if (Configuration.PidFile is { } pidFile)
@@ -189,6 +199,25 @@ public sealed partial class TetherServer : IAsyncDisposable
         _reloadSignal?.Dispose();
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private void CheckUser(bool runningAsRoot)
+    {
+        if (!runningAsRoot || Configuration.User == "root")
+        {
+            return;
+        }
+
+        if (Configuration.User is not { } user)
+        {
+            ServerLog.RunningAsRoot(_logger);
+            return;
+        }
+
+        throw new MosquittoConfigException(
+            $"Tether was started as root with 'user {user}' ({Configuration.UserSetAt ?? "configuration"}), and it does not switch users itself as Mosquitto does. "
+            + $"Start it as '{user}' instead (in a systemd unit: User={user}, with AmbientCapabilities=CAP_NET_BIND_SERVICE for ports below 1024), "
+            + "or write 'user root' to really run as root.");
     }
 
     private void DeletePidFile()
