@@ -353,6 +353,67 @@ check_password_file_interop() {
 	timeout 10 mosquitto_pub -h "$HOST" -p "$port" -V mqttv5 -u mosq6 -P wrong -t interop/auth -m x 2>/dev/null || rc=$?
 	[ "$rc" = 135 ] || fail "MQTT 5 wrong password: expected CONNACK 135 (not authorised), got exit code $rc"
 }
+# use_identity_as_username with an ACL over TLS: the client certificate's CN is the user the ACL applies to
+# (alice may use alice/#, not bob/#) whatever user name the CONNECT carries; a certificate without a CN gets
+# "bad user name or password" (4 in 3.1.1, 134 in 5.0), as Mosquitto 2.0.11 answers.
+check_tls_identity_as_username() {
+	TLS_DIR="$(mktemp -d /tmp/tether-interop-tls.XXXXXX)"
+	chmod 755 "$TLS_DIR"
+	TLS_PID=""
+	trap '[ -z "$TLS_PID" ] || kill -TERM -- "-$TLS_PID" 2>/dev/null || true; rm -rf "$TLS_DIR"; cleanup_subs' EXIT
+	local d="$TLS_DIR" conf="$WORK_CHECK/tls.conf" port cmd out rc name subject
+	command -v openssl >/dev/null || fail "openssl is not installed"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$d/ca.key" -out "$d/ca.crt" \
+		-subj "/CN=Interop CA" -days 2 2>/dev/null || fail "cannot make the CA"
+	for name in server alice noname; do
+		case "$name" in
+		server) subject="/CN=127.0.0.1" ;;
+		alice) subject="/O=Interop/CN=alice" ;;
+		noname) subject="/O=No Name" ;;
+		esac
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$d/$name.key" -out "$d/$name.csr" \
+			-subj "$subject" 2>/dev/null || fail "cannot make the $name key"
+		openssl x509 -req -in "$d/$name.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial -out "$d/$name.crt" \
+			-days 2 2>/dev/null || fail "cannot sign the $name certificate"
+	done
+	printf 'user alice\ntopic readwrite alice/#\n' >"$d/acl"
+	chmod 644 "$d"/*
+	port="$(free_port_check)"
+	printf 'listener %s 127.0.0.1\ncafile %s\ncertfile %s\nkeyfile %s\nrequire_certificate true\nuse_identity_as_username true\nacl_file %s\n' \
+		"$port" "$d/ca.crt" "$d/server.crt" "$d/server.key" "$d/acl" >"$conf"
+	cmd="${BROKER_CMD//\{conf\}/$conf}"
+	cmd="${cmd//\{port\}/$port}"
+	setsid bash -c "exec $cmd" </dev/null >"$WORK_CHECK/tls-broker.log" 2>&1 &
+	TLS_PID=$!
+	for _ in $(seq 1 150); do
+		(exec 3<>"/dev/tcp/$HOST/$port") 2>/dev/null && break
+		kill -0 "$TLS_PID" 2>/dev/null || fail "TLS broker exited: $(tail -n 5 "$WORK_CHECK/tls-broker.log" | tr '\n' ' ')"
+		sleep 0.2
+	done
+	local tls=(-h "$HOST" -p "$port" --cafile "$d/ca.crt")
+	out="$WORK_CHECK/tls-sub.out"
+	timeout 20 mosquitto_sub "${tls[@]}" --cert "$d/alice.crt" --key "$d/alice.key" -i alice-sub -q 1 \
+		-t 'alice/#' -t 'bob/#' -F '%t|%p' -C 1 >"$out" 2>"$out.err" &
+	SUB_PIDS+=("$!")
+	local sub_pid=$!
+	# Publish until the subscriber is there; bob/1 is denied by the ACL and must never arrive.
+	for _ in $(seq 1 50); do
+		kill -0 "$sub_pid" 2>/dev/null || break
+		timeout 10 mosquitto_pub "${tls[@]}" --cert "$d/alice.crt" --key "$d/alice.key" -u mallory -P x -q 1 -t bob/1 -m denied ||
+			fail "alice's publish to bob/1 failed to connect: $(tail -n 3 "$WORK_CHECK/tls-broker.log" | tr '\n' ' ')"
+		timeout 10 mosquitto_pub "${tls[@]}" --cert "$d/alice.crt" --key "$d/alice.key" -u mallory -P x -q 1 -t alice/1 -m allowed ||
+			fail "alice's publish to alice/1 failed"
+		sleep 0.2
+	done
+	wait "$sub_pid" || fail "the subscriber got nothing: $(cat "$out.err")"
+	[ "$(cat "$out")" = "alice/1|allowed" ] || fail "expected only alice/1|allowed, got: $(cat "$out")"
+	out="$(timeout 10 mosquitto_pub "${tls[@]}" --cert "$d/noname.crt" --key "$d/noname.key" -V mqttv311 -t alice/1 -m x 2>&1)" &&
+		fail "a certificate without a CN was accepted"
+	[[ "$out" == *"bad user name or password"* ]] || fail "no CN, 3.1.1: expected 'bad user name or password', got: $out"
+	rc=0
+	timeout 10 mosquitto_pub "${tls[@]}" --cert "$d/noname.crt" --key "$d/noname.key" -V mqttv5 -t alice/1 -m x 2>/dev/null || rc=$?
+	[ "$rc" = 134 ] || fail "no CN, 5.0: expected CONNACK 134 (bad user name or password), got exit code $rc"
+}
 free_port_check() {
 	"$PY" -c 'import socket
 s = socket.socket()
@@ -392,6 +453,7 @@ CHECKS=(
 	garbage_input
 	probe_ws_strict probe_tcp_v5
 	password_file_interop
+	tls_identity_as_username
 	broker_still_running
 )
 

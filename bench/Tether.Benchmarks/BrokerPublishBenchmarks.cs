@@ -2,8 +2,11 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Tether.Broker;
 using Tether.Protocol;
+using Tether.Server;
 
 namespace Tether.Benchmarks;
 
@@ -22,15 +25,37 @@ public class BrokerPublishBenchmarks
     private byte[] _publishBatch = [];
     private MqttPacketReader _subscriberReader = null!;
 
+    private ServiceProvider? _logging;
+
     [Params(ProtocolVersion.V311, ProtocolVersion.V500)]
     public ProtocolVersion Version { get; set; }
+
+    /// <summary>
+    /// False: no logger at all. True: the server's logging with Mosquitto's default log types (debug off) and a
+    /// provider that would write every line it is given, so what debug lines cost when disabled shows here.
+    /// </summary>
+    [Params(false, true)]
+    public bool Logging { get; set; }
 
     [GlobalSetup]
     public void Setup() => SetupAsync().GetAwaiter().GetResult();
 
     private async Task SetupAsync()
     {
-        _broker = new MqttBroker(BrokerOptions.Default with { SysIntervalSeconds = 0, MaxQueuedMessages = 0 });
+        ILoggerFactory? loggerFactory = null;
+        if (Logging)
+        {
+            _logging = new ServiceCollection()
+                .AddLogging(builder =>
+                {
+                    builder.AddProvider(new CountingLoggerProvider());
+                    MosquittoLogFilter.Apply(builder, LoggingSettings.Default);
+                })
+                .BuildServiceProvider();
+            loggerFactory = _logging.GetRequiredService<ILoggerFactory>();
+        }
+
+        _broker = new MqttBroker(BrokerOptions.Default with { SysIntervalSeconds = 0, MaxQueuedMessages = 0 }, loggerFactory: loggerFactory);
         _subscriber = Open(_broker, "sub");
         _publisher = Open(_broker, "pub");
         _subscriberReader = new MqttPacketReader(Version);
@@ -66,7 +91,11 @@ public class BrokerPublishBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _broker.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    public void Cleanup()
+    {
+        _broker.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _logging?.Dispose();
+    }
 
     private Endpoint Open(MqttBroker broker, string name)
     {
@@ -111,6 +140,26 @@ public class BrokerPublishBenchmarks
     }
 
     private sealed record Endpoint(PipeWriter ToBroker, PipeReader FromBroker);
+
+    /// <summary>Counts the lines that get past the filters; enabled for every level, so only the filters decide.</summary>
+    private sealed class CountingLoggerProvider : ILoggerProvider, ILogger
+    {
+        private long _lines;
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Interlocked.Increment(ref _lines);
+
+        public void Dispose()
+        {
+        }
+    }
 
     private sealed record DuplexPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;
 }

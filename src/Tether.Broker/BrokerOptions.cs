@@ -15,6 +15,13 @@ public sealed record BrokerOptions
     /// <summary><c>max_inflight_messages</c>: outgoing QoS 1/2 messages in flight per client (0 = unlimited up to the client's receive maximum). Mosquitto's default 20.</summary>
     public int MaxInflightMessages { get; init; } = 20;
 
+    /// <summary>
+    /// <c>max_inflight_bytes</c>: outgoing QoS 1/2 payload bytes in flight per client, as well as
+    /// <see cref="MaxInflightMessages"/> (0 = no byte limit, Mosquitto's default). New messages go out while the bytes in
+    /// flight are below the limit, so one message larger than the limit still goes out, alone.
+    /// </summary>
+    public long MaxInflightBytes { get; init; }
+
     /// <summary><c>max_queued_messages</c>: messages queued per client beyond those in flight (0 = unlimited). Mosquitto's default 1000.</summary>
     public int MaxQueuedMessages { get; init; } = 1000;
 

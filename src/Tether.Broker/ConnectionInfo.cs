@@ -12,6 +12,16 @@ public sealed record ConnectionInfo(string ConnectionId, EndPoint? RemoteEndPoin
     /// <summary>The transport's side of the close, if it can say why a connection ended (WebSockets can); else null.</summary>
     public ITransportCloseFeature? CloseFeature { get; init; }
 
+    /// <summary>
+    /// True when the listener takes user names from client certificates (Mosquitto's <c>use_identity_as_username</c>
+    /// and <c>use_subject_as_username</c>): the CONNECT's user name and password are ignored, and a connection
+    /// without <see cref="CertificateUserName"/> is refused.
+    /// </summary>
+    public bool UserNameFromCertificate { get; init; }
+
+    /// <summary>The user name the client certificate gives, when <see cref="UserNameFromCertificate"/>; else null.</summary>
+    public string? CertificateUserName { get; init; }
+
     /// <summary>The remote address as Mosquitto prints it: <c>host:port</c>.</summary>
     public string RemoteAddress => RemoteEndPoint switch
     {

@@ -31,7 +31,10 @@ public sealed partial class MqttBroker : IAsyncDisposable
     {
         Options = options ?? BrokerOptions.Default;
         Time = timeProvider ?? TimeProvider.System;
-        Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Tether.Broker");
+        var factory = loggerFactory ?? NullLoggerFactory.Instance;
+        Logger = factory.CreateLogger(BrokerLogCategories.Broker);
+        SubscribeLogger = factory.CreateLogger(BrokerLogCategories.Subscribe);
+        UnsubscribeLogger = factory.CreateLogger(BrokerLogCategories.Unsubscribe);
         StartedAt = Time.GetUtcNow();
         _router = new MessageRouter(Options.UpgradeOutgoingQoS);
         _heartbeat = Time.CreateTimer(static state => ((MqttBroker)state!).OnHeartbeat(), this, Options.HeartbeatInterval, Options.HeartbeatInterval);
@@ -62,6 +65,12 @@ public sealed partial class MqttBroker : IAsyncDisposable
     public int RetainedCount => _retained.Count;
 
     internal ILogger Logger { get; }
+
+    /// <summary>Where the "ID QOS FILTER" lines of Mosquitto's subscribe log type go.</summary>
+    internal ILogger SubscribeLogger { get; }
+
+    /// <summary>Where the "ID FILTER" lines of Mosquitto's unsubscribe log type go.</summary>
+    internal ILogger UnsubscribeLogger { get; }
 
     /// <summary>Runs MQTT on one connection until it ends; completes the transport's reader and writer itself.</summary>
     /// <param name="transport">The connection's byte streams.</param>

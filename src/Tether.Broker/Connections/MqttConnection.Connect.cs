@@ -60,18 +60,33 @@ internal sealed partial class MqttConnection
             return;
         }
 
-        if (!options.AllowAnonymous && connect.UserName is null)
+        var userName = connect.UserName;
+        if (Info.UserNameFromCertificate)
         {
-            RefuseConnect(connAck, ReasonCode.NotAuthorized, "anonymous clients are not allowed");
-            return;
+            // use_identity_as_username / use_subject_as_username: the certificate is the credential, as in Mosquitto,
+            // which answers a connection without one with "bad user name or password".
+            userName = Info.CertificateUserName;
+            if (userName is null)
+            {
+                RefuseConnect(connAck, ReasonCode.BadUserNameOrPassword, "the client certificate gives no user name");
+                return;
+            }
         }
-
-        var authentication = _broker.Authenticator?.Authenticate(connect.UserName, connect.Password, clientId, Info) ?? ReasonCode.Success;
-        if (authentication != ReasonCode.Success)
+        else
         {
-            // The user name helps the operator; the password is never logged.
-            RefuseConnect(connAck, authentication, connect.UserName is null ? "authentication failed" : $"authentication failed for user '{connect.UserName}'");
-            return;
+            if (!options.AllowAnonymous && userName is null)
+            {
+                RefuseConnect(connAck, ReasonCode.NotAuthorized, "anonymous clients are not allowed");
+                return;
+            }
+
+            var authentication = _broker.Authenticator?.Authenticate(userName, connect.Password, clientId, Info) ?? ReasonCode.Success;
+            if (authentication != ReasonCode.Success)
+            {
+                // The user name helps the operator; the password is never logged.
+                RefuseConnect(connAck, authentication, userName is null ? "authentication failed" : $"authentication failed for user '{userName}'");
+                return;
+            }
         }
 
         if (connect.Will is { } will && !TryAcceptWill(will, connAck, clientId))
@@ -96,17 +111,25 @@ internal sealed partial class MqttConnection
         }
 
         ClientId = clientId;
-        UserName = connect.UserName;
+        UserName = userName;
         var expiry = SessionExpiryFor(connect);
         _state = ConnectionState.Connected;
         _reader.ProtocolVersion = connect.ProtocolVersion;
-        _broker.AttachSession(this, connect, expiry, connAck);
+
+        // Logged before the session is attached, which queues CONNACK: the lines come in Mosquitto's order.
         if (options.ConnectionMessages)
         {
             BrokerLog.ClientConnected(
                 _broker.Logger, Info.RemoteAddress, clientId, MosquittoProtocolNumber(connect.ProtocolVersion), connect.CleanSession ? 1 : 0, connect.KeepAliveSeconds,
-                connect.UserName is null ? string.Empty : $", u'{connect.UserName}'");
+                userName is null ? string.Empty : $", u'{userName}'");
         }
+
+        if (DebugEnabled)
+        {
+            LogWill(connect.Will);
+        }
+
+        _broker.AttachSession(this, connect, expiry, connAck);
     }
 
     /// <summary>Called by the broker once the session is settled: CONNACK first, then anything the session resends.</summary>

@@ -20,6 +20,11 @@ internal sealed partial class MqttConnection
             return;
         }
 
+        if (DebugEnabled)
+        {
+            LogReceived(packet);
+        }
+
         switch (packet)
         {
             case PublishPacket publish:

@@ -26,8 +26,14 @@ internal sealed partial class MqttConnection
         var subscriptionId = subscribe.Properties.SubscriptionIdentifiers.Count > 0 ? subscribe.Properties.SubscriptionIdentifiers[0] : 0u;
         var subAck = new SubAckPacket { PacketId = subscribe.PacketId };
         List<(TopicSubscription Request, SubscriptionOptions Options, bool IsNew)>? retainedToSend = null;
+        var debug = DebugEnabled;
         foreach (var request in subscribe.Subscriptions)
         {
+            if (debug)
+            {
+                PacketLog.SubscribeFilter(_broker.Logger, request.Filter, (int)request.MaximumQoS);
+            }
+
             if (request.Filter.AsSpan().Count('/') >= MaxTopicLevels)
             {
                 // Matching recurses once per '+' level; an absurdly deep filter is refused rather than walked.
@@ -45,7 +51,7 @@ internal sealed partial class MqttConnection
             var subscriptionOptions = new SubscriptionOptions(granted, request.NoLocal, request.RetainAsPublished, request.RetainHandling, subscriptionId);
             var isNew = _broker.Subscribe(session, request.Filter, subscriptionOptions);
             subAck.ReasonCodes.Add((ReasonCode)(byte)granted);
-            BrokerLog.Subscribed(_broker.Logger, DisplayName, request.Filter, (int)granted);
+            BrokerLog.Subscribed(_broker.SubscribeLogger, DisplayName, request.Filter, (int)granted);
 
             // Retained messages go to new non-shared subscriptions per retain handling (§3.3.1.3, [MQTT-3.8.4-4]);
             // shared subscriptions never receive them (§4.8.2).
@@ -78,9 +84,16 @@ internal sealed partial class MqttConnection
     {
         var session = Session!;
         var unsubAck = new UnsubAckPacket { PacketId = unsubscribe.PacketId };
+        var debug = DebugEnabled;
         foreach (var filter in unsubscribe.Filters)
         {
+            if (debug)
+            {
+                PacketLog.UnsubscribeFilter(_broker.Logger, filter);
+            }
+
             var existed = _broker.Unsubscribe(session, filter);
+            BrokerLog.Unsubscribed(_broker.UnsubscribeLogger, DisplayName, filter);
             if (IsV5)
             {
                 unsubAck.ReasonCodes.Add(existed ? ReasonCode.Success : ReasonCode.NoSubscriptionExisted);

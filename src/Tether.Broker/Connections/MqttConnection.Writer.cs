@@ -15,6 +15,9 @@ internal sealed partial class MqttConnection
     private readonly AckPacket _outgoingPubComp = new(PacketType.PubComp);
     private Dictionary<string, ushort>? _outgoingAliases;
 
+    /// <summary>Whether the writer logs what it sends (debug); read once per batch, by the writer only.</summary>
+    private bool _logSends;
+
     /// <summary>The client's 5.0 maximum packet size; larger packets are not sent to it [MQTT-3.1.2-24].</summary>
     private uint _clientMaximumPacketSize = uint.MaxValue;
 
@@ -60,12 +63,18 @@ internal sealed partial class MqttConnection
                 var publishes = 0;
                 long bytes = 0;
                 var close = false;
+                _logSends = DebugEnabled;
                 while (reader.TryRead(out var item))
                 {
                     if (item.Kind == OutboundKind.Close)
                     {
                         if (item.Packet is not null)
                         {
+                            if (_logSends)
+                            {
+                                LogSending(item);
+                            }
+
                             bytes += MqttPacketWriter.Write(output, item.Packet, ProtocolVersion);
                             packets++;
                         }
@@ -113,6 +122,11 @@ internal sealed partial class MqttConnection
     /// <summary>Encodes one item; returns the bytes written (0 when the item was dropped).</summary>
     private int WriteItem(PipeWriter output, in OutboundItem item)
     {
+        if (_logSends && item.Kind != OutboundKind.Publish)
+        {
+            LogSending(item);
+        }
+
         switch (item.Kind)
         {
             case OutboundKind.Publish:
@@ -177,6 +191,11 @@ internal sealed partial class MqttConnection
             Session?.Discard(item.PacketId);
             _broker.Statistics.CountDropped();
             return 0;
+        }
+
+        if (_logSends)
+        {
+            PacketLog.SendingPublish(_broker.Logger, DisplayName, item.Dup ? 1 : 0, (int)item.QoS, item.Retain ? 1 : 0, item.PacketId, message.Topic, message.Payload.Length);
         }
 
         return MqttPacketWriter.WritePublish(output, publish, ProtocolVersion);

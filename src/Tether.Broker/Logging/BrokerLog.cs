@@ -15,10 +15,14 @@ internal static partial class BrokerLog
     [LoggerMessage(101, LogLevel.Information, "Client {ClientId} ({Address}) disconnected, closed by {ClosedBy}: {Reason}{Detail}.")]
     public static partial void ClientDisconnected(ILogger logger, string clientId, string address, string closedBy, string reason, string detail);
 
-    [LoggerMessage(200, LogLevel.Debug, "{ClientId} {Qos} {Filter}")]
+    // Mosquitto's subscribe and unsubscribe log types: written to BrokerLogCategories.Subscribe / .Unsubscribe.
+    [LoggerMessage(200, LogLevel.Information, "{ClientId} {Qos} {Filter}")]
     private static partial void SubscribedCore(ILogger logger, string clientId, int qos, string filter);
 
     public static void Subscribed(ILogger logger, string clientId, string filter, int qos) => SubscribedCore(logger, clientId, qos, filter);
+
+    [LoggerMessage(202, LogLevel.Information, "{ClientId} {Filter}")]
+    public static partial void Unsubscribed(ILogger logger, string clientId, string filter);
 
     [LoggerMessage(201, LogLevel.Information, "Expiring client {ClientId}: its session expiry interval passed.")]
     public static partial void SessionExpired(ILogger logger, string clientId);

@@ -8,6 +8,7 @@ internal sealed partial class Session
     private readonly Dictionary<ushort, InflightMessage> _inflight = [];
     private readonly Queue<QueuedDelivery> _pending = new();
     private long _pendingBytes;
+    private long _inflightBytes;
     private ushort _lastPacketId;
     private long _sendSequence;
 
@@ -61,7 +62,7 @@ internal sealed partial class Session
                 return;
             }
 
-            if (connection is not null && _pending.Count == 0 && _inflight.Count < InflightLimit)
+            if (connection is not null && _pending.Count == 0 && HasInflightRoom)
             {
                 SendNow(connection, message, qos, retain, subscriptionIdentifiers);
                 return;
@@ -87,7 +88,7 @@ internal sealed partial class Session
                 return;
             }
 
-            _inflight.Remove(packetId);
+            RemoveInflight(packetId);
             _broker.Statistics.CountDelivered();
             PumpPending();
         }
@@ -106,7 +107,7 @@ internal sealed partial class Session
             if (reasonCode.IsError())
             {
                 // 5.0 §4.3.3: a PUBREC with an error ends the flow for that message.
-                _inflight.Remove(packetId);
+                RemoveInflight(packetId);
                 PumpPending();
                 return true;
             }
@@ -127,7 +128,7 @@ internal sealed partial class Session
 
         lock (Gate)
         {
-            if (_inflight.Remove(packetId))
+            if (RemoveInflight(packetId))
             {
                 PumpPending();
             }
@@ -173,6 +174,7 @@ internal sealed partial class Session
     {
         var packetId = NextPacketId();
         _inflight[packetId] = new InflightMessage(message, qos, retain, subscriptionIdentifiers, Released: false, ++_sendSequence);
+        _inflightBytes += message.Payload.Length;
         connection.EnqueuePublish(message, packetId, qos, retain, dup: false, subscriptionIdentifiers);
     }
 
@@ -188,7 +190,7 @@ internal sealed partial class Session
         while (_pending.Count > 0)
         {
             var next = _pending.Peek();
-            if (next.QoS != QualityOfService.AtMostOnce && _inflight.Count >= InflightLimit)
+            if (next.QoS != QualityOfService.AtMostOnce && !HasInflightRoom)
             {
                 return;
             }
@@ -209,6 +211,22 @@ internal sealed partial class Session
                 SendNow(connection, next.Message, next.QoS, next.Retain, next.SubscriptionIdentifiers);
             }
         }
+    }
+
+    /// <summary>Whether another QoS 1/2 message may go out: max_inflight_messages (and receive maximum) and max_inflight_bytes.</summary>
+    private bool HasInflightRoom =>
+        _inflight.Count < InflightLimit
+        && (_broker.Options.MaxInflightBytes <= 0 || _inflightBytes < _broker.Options.MaxInflightBytes);
+
+    private bool RemoveInflight(ushort packetId)
+    {
+        if (!_inflight.Remove(packetId, out var removed))
+        {
+            return false;
+        }
+
+        _inflightBytes -= removed.Message.Payload.Length;
+        return true;
     }
 
     private void Enqueue(in QueuedDelivery delivery)

@@ -83,6 +83,7 @@ internal sealed partial class Session
             _pending.Clear();
             _pendingBytes = 0;
             _inflight.Clear();
+            _inflightBytes = 0;
             IncomingQoS2.Clear();
         }
     }

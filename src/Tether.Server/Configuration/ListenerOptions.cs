@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 
@@ -52,7 +53,31 @@ public sealed record ListenerOptions
     /// <summary><c>cafile</c>: PEM CA certificates that client certificates must chain to.</summary>
     public string? CaFile { get; init; }
 
-    /// <summary><c>require_certificate</c>: TLS clients must present a certificate signed by <see cref="CaFile"/>.</summary>
+    /// <summary>
+    /// <c>capath</c>: a directory of PEM CA certificates that client certificates may chain to, as well as
+    /// <see cref="CaFile"/>. Every file in it that holds PEM certificates is read (c_rehash links are not needed).
+    /// </summary>
+    public string? CaPath { get; init; }
+
+    /// <summary><c>crlfile</c>: PEM certificate revocation lists; a client certificate must not be revoked by its issuer's list.</summary>
+    public string? CrlFile { get; init; }
+
+    /// <summary><c>ciphers</c>: the TLS 1.2 cipher suites allowed, from OpenSSL names; null = the system's default.</summary>
+    public IReadOnlyList<TlsCipherSuite>? Ciphers { get; init; }
+
+    /// <summary><c>ciphers_tls1.3</c>: the TLS 1.3 cipher suites allowed; null = OpenSSL's default three.</summary>
+    public IReadOnlyList<TlsCipherSuite>? CiphersTls13 { get; init; }
+
+    /// <summary><c>use_identity_as_username</c>: the client certificate's CN is the user name; no password is checked.</summary>
+    public bool UseIdentityAsUserName { get; init; }
+
+    /// <summary><c>use_subject_as_username</c>: the client certificate's subject (RFC 2253 form) is the user name; no password is checked.</summary>
+    public bool UseSubjectAsUserName { get; init; }
+
+    /// <summary>Whether user names come from client certificates on this listener.</summary>
+    public bool UserNameFromCertificate => UseIdentityAsUserName || UseSubjectAsUserName;
+
+    /// <summary><c>require_certificate</c>: TLS clients must present a certificate signed by <see cref="CaFile"/> or one in <see cref="CaPath"/>.</summary>
     public bool RequireCertificate { get; init; }
 
     /// <summary>

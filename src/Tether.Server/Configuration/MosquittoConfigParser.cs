@@ -16,7 +16,8 @@ namespace Tether.Server;
 // - `protocol`, `max_connections` and `socket_domain` configure the most recent listener (the default one before
 //   any `listener` line); `max_connections`, `socket_domain`, `port` and `bind_address` before any `listener` line
 //   make the default listener a real one, bound to all interfaces unless `bind_address` says otherwise;
-// - `certfile`, `keyfile`, `cafile`, `require_certificate` and `tls_version` configure the most recent listener too;
+// - `certfile`, `keyfile`, `cafile`, `capath`, `crlfile`, `require_certificate`, `tls_version`, `ciphers`,
+//   `ciphers_tls1.3`, `use_identity_as_username` and `use_subject_as_username` configure the most recent listener too;
 //   a listener with certfile and keyfile serves TLS, and a half-configured one stops start-up naming the line;
 // - a file that defines no listener gets the local-only listener (1883 on loopback) and anonymous access;
 //   a file that defines one denies anonymous clients unless `allow_anonymous true` says otherwise.
@@ -85,6 +86,8 @@ public static class MosquittoConfigParser
         private string? _passwordFile;
         private string? _aclFile;
         private string? _pidFile;
+        private string? _user;
+        private string? _userSetAt;
         private int _webSocketsHeadersSize;
         private int? _webSocketsLogLevel;
         private LoggingSettings _logging = LoggingSettings.Default;
@@ -187,6 +190,12 @@ public static class MosquittoConfigParser
                 case "cafile":
                 case "require_certificate":
                 case "tls_version":
+                case "capath":
+                case "crlfile":
+                case "ciphers":
+                case "ciphers_tls1.3":
+                case "use_identity_as_username":
+                case "use_subject_as_username":
                     ApplyTls(line);
                     break;
 
@@ -204,10 +213,14 @@ public static class MosquittoConfigParser
                     _allowAnonymous = line.Bool();
                     break;
                 case "password_file":
-                    _passwordFile = line.Rest();
+                    _passwordFile = ReadableFile(line, "password file");
                     break;
                 case "acl_file":
-                    _aclFile = line.Rest();
+                    _aclFile = ReadableFile(line, "acl_file");
+                    break;
+                case "user":
+                    _user = line.Single();
+                    _userSetAt = line.Where;
                     break;
                 case "pid_file":
                     _pidFile = line.Rest();
@@ -219,6 +232,9 @@ public static class MosquittoConfigParser
                 case "max_inflight_messages":
                     // Receive Maximum is a 16-bit value [MQTT-3.3.4-9].
                     _broker = _broker with { MaxInflightMessages = line.Int(line.Single(), 0, 65535, "a count from 0 (no limit) to 65535") };
+                    break;
+                case "max_inflight_bytes":
+                    _broker = _broker with { MaxInflightBytes = line.Long(line.Single(), 0, long.MaxValue, "a number of bytes, 0 for no limit") };
                     break;
                 case "max_queued_messages":
                     _broker = _broker with { MaxQueuedMessages = line.Int(line.Single(), 0, int.MaxValue, "a count, 0 for no limit") };
@@ -275,6 +291,10 @@ public static class MosquittoConfigParser
                 case "log_type":
                     AddLogTypes(line);
                     break;
+                case "log_facility":
+                    // mosquitto.conf(5): an integer N from 0 to 7 selects the syslog facility localN instead of daemon.
+                    _logging = _logging with { SyslogFacility = 16 + line.Int(line.Single(), 0, 7, "0 to 7 (local0 to local7)") };
+                    break;
                 case "log_timestamp":
                     _logging = _logging with { Timestamp = line.Bool() };
                     break;
@@ -325,6 +345,8 @@ public static class MosquittoConfigParser
                 PasswordFile = _passwordFile,
                 AclFile = _aclFile,
                 PidFile = _pidFile,
+                User = _user,
+                UserSetAt = _userSetAt,
                 WebSocketsHeadersSize = _webSocketsHeadersSize,
                 WebSocketsLogLevel = _webSocketsLogLevel,
                 PerListenerSettings = _perListenerSettings,
@@ -439,6 +461,61 @@ public static class MosquittoConfigParser
 
                     UpdateCurrentListener(l => l with { CaFile = caFile }, marksDefaultUsed: false);
                     break;
+                case "capath":
+                    var caPath = line.Rest();
+                    try
+                    {
+                        using var loaded = new DisposableCollection(CaDirectory.Load(caPath));
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+                    {
+                        throw line.Error($"cannot load CA certificates from the directory '{caPath}': {e.Message}");
+                    }
+
+                    UpdateCurrentListener(l => l with { CaPath = caPath }, marksDefaultUsed: false);
+                    break;
+                case "crlfile":
+                    var crlFile = ExistingFile(line);
+                    try
+                    {
+                        CertificateRevocationList.LoadPem(crlFile);
+                    }
+                    catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException or FormatException)
+                    {
+                        throw line.Error($"cannot load the CRL file '{crlFile}': {e.Message}");
+                    }
+
+                    _tls.CrlLine = line;
+                    UpdateCurrentListener(l => l with { CrlFile = crlFile }, marksDefaultUsed: false);
+                    break;
+                case "ciphers":
+                    if (!OpenSslCipherList.TryParseTls12(line.Rest(), out var tls12Suites, out var unknown12))
+                    {
+                        throw line.Error($"unknown TLS 1.2 cipher '{unknown12}'; list OpenSSL cipher names separated by ':' (e.g. ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256); OpenSSL keywords such as HIGH, DEFAULT or !aNULL are not supported");
+                    }
+
+                    RequireCipherSuitesPolicy(line);
+                    UpdateCurrentListener(l => l with { Ciphers = tls12Suites }, marksDefaultUsed: false);
+                    break;
+                case "ciphers_tls1.3":
+                    if (!OpenSslCipherList.TryParseTls13(line.Rest(), out var tls13Suites, out var unknown13))
+                    {
+                        throw line.Error($"unknown TLS 1.3 cipher suite '{unknown13}'; use TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256, TLS_AES_128_GCM_SHA256, TLS_AES_128_CCM_SHA256 or TLS_AES_128_CCM_8_SHA256, separated by ':'");
+                    }
+
+                    RequireCipherSuitesPolicy(line);
+                    UpdateCurrentListener(l => l with { CiphersTls13 = tls13Suites }, marksDefaultUsed: false);
+                    break;
+                case "use_identity_as_username":
+                    var useIdentity = line.Bool();
+                    _tls.UserNameLine = useIdentity ? line : _tls.UserNameLine;
+                    UpdateCurrentListener(l => l with { UseIdentityAsUserName = useIdentity }, marksDefaultUsed: false);
+                    break;
+                case "use_subject_as_username":
+                    var useSubject = line.Bool();
+                    _tls.UserNameLine = useSubject ? line : _tls.UserNameLine;
+                    UpdateCurrentListener(l => l with { UseSubjectAsUserName = useSubject }, marksDefaultUsed: false);
+                    break;
                 case "require_certificate":
                     var require = line.Bool();
                     _tls.RequireLine = require ? line : null;
@@ -456,6 +533,25 @@ public static class MosquittoConfigParser
                     UpdateCurrentListener(l => l with { TlsVersions = versions }, marksDefaultUsed: false);
                     break;
             }
+        }
+
+        /// <summary>
+        /// The path on the line, after checking it can be opened now, so that a missing or unreadable password or ACL
+        /// file stops start-up naming this line (the file's own errors name the file's line when it is parsed).
+        /// </summary>
+        private static string ReadableFile(ConfigLine line, string what)
+        {
+            var path = line.Rest();
+            try
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                throw line.Error($"unable to open {what} '{path}': {e.Message}");
+            }
+
+            return path;
         }
 
         private static string ExistingFile(ConfigLine line)
@@ -487,10 +583,21 @@ public static class MosquittoConfigParser
                     throw requireLine.Error("require_certificate needs certfile and keyfile for the same listener");
                 }
 
-                if (listener.CaFile is null)
+                if (listener.CaFile is null && listener.CaPath is null)
                 {
-                    throw requireLine.Error("require_certificate needs a cafile for the same listener, to check client certificates against");
+                    throw requireLine.Error("require_certificate needs a cafile or capath for the same listener, to check client certificates against");
                 }
+            }
+
+            if (tls.UserNameLine is { } userNameLine && listener.UserNameFromCertificate && !listener.RequireCertificate)
+            {
+                // Mosquitto accepts it and then refuses every client, since it asks none for a certificate.
+                throw userNameLine.Error($"{userNameLine.Option} needs 'require_certificate true' for the same listener: the user name comes from the client certificate");
+            }
+
+            if (tls.CrlLine is { } crlLine && !listener.RequireCertificate)
+            {
+                throw crlLine.Error("crlfile needs 'require_certificate true' for the same listener: it revokes client certificates");
             }
 
             if (tls.CertLine is { } line && listener.UsesTls)
@@ -513,6 +620,30 @@ public static class MosquittoConfigParser
             public ConfigLine? KeyLine { get; set; }
 
             public ConfigLine? RequireLine { get; set; }
+
+            public ConfigLine? CrlLine { get; set; }
+
+            public ConfigLine? UserNameLine { get; set; }
+        }
+
+        private static void RequireCipherSuitesPolicy(ConfigLine line)
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                throw line.Unsupported($"'{line.Option}' on this operating system", ".NET cannot restrict TLS cipher suites on Windows; remove the line");
+            }
+        }
+
+        /// <summary>Disposes the certificates of a collection loaded only to check it.</summary>
+        private readonly struct DisposableCollection(X509Certificate2Collection certificates) : IDisposable
+        {
+            public void Dispose()
+            {
+                foreach (var certificate in certificates)
+                {
+                    certificate.Dispose();
+                }
+            }
         }
 
         private void UpdateCurrentListener(Func<ListenerOptions, ListenerOptions> update, bool marksDefaultUsed)
@@ -561,10 +692,18 @@ public static class MosquittoConfigParser
                     }
 
                     break;
-                case "syslog" or "topic" or "dlt":
-                    throw line.Unsupported($"'log_dest {values[0]}'", "use stdout, stderr or file PATH");
+                case "syslog":
+                    line.Values(1, 1);
+                    destination = new LogDestination(LogDestinationKind.Syslog, SyslogLoggerProvider.DefaultSocketPath);
+                    break;
+                case "topic":
+                    line.Values(1, 1);
+                    destination = new LogDestination(LogDestinationKind.Topic);
+                    break;
+                case "dlt":
+                    throw line.Unsupported("'log_dest dlt'", "use stdout, stderr, file PATH, syslog or topic");
                 default:
-                    throw line.Error($"invalid log_dest '{values[0]}'; use stdout, stderr, file PATH or none");
+                    throw line.Error($"invalid log_dest '{values[0]}'; use stdout, stderr, file PATH, syslog, topic or none");
             }
 
             _logDestinations ??= [];
@@ -665,17 +804,16 @@ public static class MosquittoConfigParser
     private static readonly HashSet<string> MosquittoOnlyOptions = new(StringComparer.Ordinal)
     {
         "address", "addresses", "allow_duplicate_messages", "auth_plugin", "auth_plugin_deny_special_chars",
-        "autosave_interval", "autosave_on_changes", "capath", "check_retain_source",
-        "ciphers", "ciphers_tls1.3", "cleansession", "clientid", "connection", "crlfile", "dhparamfile",
+        "autosave_interval", "autosave_on_changes", "check_retain_source",
+        "cleansession", "clientid", "connection", "dhparamfile",
         "enable_control_api", "global_max_clients", "global_max_connections", "http_dir", "idle_timeout",
         "keepalive_interval", "listener_allow_anonymous", "listener_auto_id_prefix", "local_cleansession",
-        "local_clientid", "local_password", "local_username", "log_facility", "max_inflight_bytes", "memory_limit",
+        "local_clientid", "local_password", "local_username", "memory_limit",
         "mount_point", "notification_topic", "notifications", "notifications_local_only", "ocsp_stapling", "password",
         "persistence", "persistence_file", "persistence_location", "plugin", "plugin_load",
         "plugin_use", "psk_file", "psk_hint", "remote_clientid", "remote_password", "remote_username",
         "restart_timeout", "retry_interval", "round_robin", "start_type", "store_clean_interval", "threshold", "tls_engine",
-        "tls_engine_kpass_sha1", "tls_keyform", "topic", "try_private", "use_identity_as_username",
-        "use_subject_as_username", "use_username_as_clientid", "user", "username", "websockets_origin", "accept_protocol_versions",
+        "tls_engine_kpass_sha1", "tls_keyform", "topic", "try_private", "use_username_as_clientid", "username", "websockets_origin", "accept_protocol_versions",
     };
 
     /// <summary>One non-comment line, split into the option and its values.</summary>

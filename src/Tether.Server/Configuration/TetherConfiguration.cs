@@ -30,6 +30,16 @@ public sealed record TetherConfiguration
     /// <summary><c>acl_file</c>: Mosquitto ACL file checked on publish, subscribe and delivery; null = none.</summary>
     public string? AclFile { get; init; }
 
+    /// <summary>
+    /// <c>user</c>: the account Mosquitto switches to when started as root. Tether does not switch accounts: started as
+    /// root with this set to another user, it refuses to start (see <see cref="TetherServer.StartAsync"/>); null when
+    /// the file does not say (Mosquitto's default is <c>mosquitto</c>).
+    /// </summary>
+    public string? User { get; init; }
+
+    /// <summary>Where <see cref="User"/> was set ("line N of FILE"), for messages; null when not from a file.</summary>
+    public string? UserSetAt { get; init; }
+
     /// <summary><c>pid_file</c>: where the process id is written at start-up (and removed at shutdown); null = no pid file.</summary>
     public string? PidFile { get; init; }
 

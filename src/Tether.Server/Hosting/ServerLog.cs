@@ -32,6 +32,9 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "{Warning}")]
     public static partial void ConfigWarning(ILogger logger, string warning);
 
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "Running as root: Tether does not switch to the 'mosquitto' user as Mosquitto does; run it as an unprivileged user (systemd: User=mosquitto), or write 'user root' to silence this.")]
+    public static partial void RunningAsRoot(ILogger logger);
+
     [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Client connection from {Address} denied: max_connections exceeded on listener {Listener}.")]
     public static partial void ConnectionDeniedMaxConnections(ILogger logger, string address, string listener);
 

@@ -4,7 +4,7 @@ using Tether.Server.Security;
 
 namespace Tether.Server;
 
-/// <summary><c>password_file</c>, <c>acl_file</c> and their reload on SIGHUP.</summary>
+/// <summary><c>password_file</c>, <c>acl_file</c>, and the reload on SIGHUP of them, the TLS files and the log file.</summary>
 public sealed partial class TetherServer
 {
     private readonly FileSecurity? _security;
@@ -38,6 +38,26 @@ public sealed partial class TetherServer
         }
     }
 
+    /// <summary>Reopens <c>log_dest file</c> by name (after logrotate); a file that cannot be opened keeps the old one.</summary>
+    private bool ReopenLogFiles()
+    {
+        var all = true;
+        foreach (var file in _logFiles)
+        {
+            try
+            {
+                file.Reopen();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                SecurityLog.LogReopenFailed(_logger, file.Path!, e.Message);
+                all = false;
+            }
+        }
+
+        return all;
+    }
+
     private static FileSecurity? CreateSecurity(TetherConfiguration configuration) =>
         configuration.PasswordFile is null && configuration.AclFile is null
             ? null
@@ -58,14 +78,28 @@ public sealed partial class TetherServer
 
         if (!OperatingSystem.IsWindows())
         {
-            // Mosquitto reloads its password and ACL files on SIGHUP; Cancel keeps the runtime from terminating.
+            // Mosquitto reloads on SIGHUP; Cancel keeps the runtime from terminating.
             _reloadSignal = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
             {
                 context.Cancel = true;
-                SecurityLog.ReloadSignal(_logger);
-                ReloadSecurity();
+                Reload();
             });
         }
+    }
+
+    /// <summary>
+    /// What SIGHUP does, as in Mosquitto 2.0: reads the password and ACL files again, reloads the TLS listeners'
+    /// certificates, keys, CA and CRL files, and reopens the log file (for logrotate). Connections stay up. Whatever
+    /// fails to load keeps its previous version, and the log says why.
+    /// </summary>
+    /// <returns>Whether everything reloaded.</returns>
+    public bool Reload()
+    {
+        SecurityLog.ReloadSignal(_logger);
+        var reopened = ReopenLogFiles();
+        var security = ReloadSecurity();
+        var certificates = ReloadCertificates();
+        return reopened && security && certificates;
     }
 
     /// <summary>Security log lines. Event ids 1120-1139.</summary>
@@ -79,5 +113,8 @@ public sealed partial class TetherServer
 
         [LoggerMessage(EventId = 1122, Level = LogLevel.Error, Message = "Reload failed, keeping the previous password and ACL files: {Why}")]
         public static partial void ReloadFailed(ILogger logger, string why);
+
+        [LoggerMessage(EventId = 1123, Level = LogLevel.Error, Message = "Cannot reopen the log file {Path}, still writing to the old one: {Why}")]
+        public static partial void LogReopenFailed(ILogger logger, string path, string why);
     }
 }

@@ -26,7 +26,10 @@ public sealed partial class TetherServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly List<(ListenerOptions Listener, ListenOptions Kestrel)> _listenOptions = [];
     private readonly HashSet<int> _ipv6OnlyPorts = [];
+    private readonly List<MosquittoFileLoggerProvider> _logFiles = [];
+    private readonly MosquittoTopicLoggerProvider? _logTopic;
     private IReadOnlyList<BoundListener> _boundListeners = [];
+    private readonly TetherServerOptions _options;
     private int _state; // 0 created, 1 started, 2 stopped
 
     /// <summary>Builds the server; nothing listens until <see cref="StartAsync"/>.</summary>
@@ -36,6 +39,7 @@ public sealed partial class TetherServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(configuration);
         options ??= TetherServerOptions.Default;
+        _options = options;
         Configuration = configuration;
 
         // Password and ACL files load before anything else, so that a bad file stops start-up like a bad config line.
@@ -49,7 +53,7 @@ public sealed partial class TetherServer : IAsyncDisposable
         builder.Services.AddSingleton(sp => new MqttBroker(configuration.Broker, time, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService<BrokerShutdownService>();
         builder.Services.Configure<SocketTransportOptions>(o => o.CreateBoundListenSocket = CreateBoundListenSocket);
-        ConfigureLogging(builder.Logging, configuration.Logging, time);
+        _logTopic = ConfigureLogging(builder.Logging, configuration.Logging, time, _logFiles);
         options.ConfigureLogging?.Invoke(builder.Logging);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -73,9 +77,10 @@ public sealed partial class TetherServer : IAsyncDisposable
         _app = builder.Build();
         _logger = _app.Services.GetRequiredService<ILogger<TetherServer>>();
         AttachSecurity();
+        _logTopic?.Attach(Broker);
 
         // The HTTP pipeline serves WebSocket listeners only; MQTT listeners never reach it.
-        var webSockets = new MqttWebSocketEndpoint(Broker, time, _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Tether.Server.WebSockets"));
+        var webSockets = new MqttWebSocketEndpoint(Broker, time, _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(MosquittoLogFilter.WebSocketsCategory));
         _app.UseWebSockets(MqttWebSocketEndpoint.Options);
         _app.Run(webSockets.HandleAsync);
     }
@@ -90,7 +95,14 @@ public sealed partial class TetherServer : IAsyncDisposable
     public IReadOnlyList<BoundListener> BoundListeners => _boundListeners;
 
     /// <summary>Opens the listeners and starts taking connections.</summary>
+    /// <remarks>
+    /// Started as root, Mosquitto switches to the <c>user</c> account (default <c>mosquitto</c>) after opening its
+    /// listeners. Tether does not switch accounts itself; run it as the right user (systemd: <c>User=</c>). So started
+    /// as root with <c>user</c> naming another account it refuses to start, and with no <c>user</c> line it warns
+    /// and carries on as root.
+    /// </remarks>
     /// <param name="cancellationToken">Abandons the start.</param>
+    /// <exception cref="MosquittoConfigException">Running as root with <c>user</c> set to another account.</exception>
     /// <exception cref="PortInUseException">A listener's port is taken.</exception>
     /// <exception cref="IOException">A listener could not be opened for another reason.</exception>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -101,6 +113,7 @@ public sealed partial class TetherServer : IAsyncDisposable
         }
 
         LogStarting();
+        CheckUser(_options.RunningAsRoot ?? Environment.IsPrivilegedProcess);
 
         // Mosquitto writes its pid file before opening the listeners, and cannot start without it.
         if (Configuration.PidFile is { } pidFile)
@@ -188,6 +201,25 @@ public sealed partial class TetherServer : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
+    private void CheckUser(bool runningAsRoot)
+    {
+        if (!runningAsRoot || Configuration.User == "root")
+        {
+            return;
+        }
+
+        if (Configuration.User is not { } user)
+        {
+            ServerLog.RunningAsRoot(_logger);
+            return;
+        }
+
+        throw new MosquittoConfigException(
+            $"Tether was started as root with 'user {user}' ({Configuration.UserSetAt ?? "configuration"}), and it does not switch users itself as Mosquitto does. "
+            + $"Start it as '{user}' instead (in a systemd unit: User={user}, with AmbientCapabilities=CAP_NET_BIND_SERVICE for ports below 1024), "
+            + "or write 'user root' to really run as root.");
+    }
+
     private void DeletePidFile()
     {
         if (Configuration.PidFile is { } pidFile)
@@ -196,13 +228,11 @@ public sealed partial class TetherServer : IAsyncDisposable
         }
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, LoggingSettings settings, TimeProvider time)
+    private static MosquittoTopicLoggerProvider? ConfigureLogging(ILoggingBuilder logging, LoggingSettings settings, TimeProvider time, List<MosquittoFileLoggerProvider> logFiles)
     {
+        MosquittoTopicLoggerProvider? topic = null;
         logging.ClearProviders();
-        logging.SetMinimumLevel(settings.MinimumLevel);
-
-        // The framework's own chatter ("Now listening on", "Application started") is not Mosquitto's; keep its problems.
-        logging.AddFilter("Microsoft", LogLevel.Warning);
+        MosquittoLogFilter.Apply(logging, settings);
         var consoleUsed = false;
         foreach (var destination in settings.Destinations)
         {
@@ -228,15 +258,33 @@ public sealed partial class TetherServer : IAsyncDisposable
                     logging.AddProvider(new MosquittoFileLoggerProvider(stream, settings, time));
                     break;
                 case LogDestinationKind.File:
-                    logging.AddProvider(new MosquittoFileLoggerProvider(destination.Path!, settings, time));
+                    var file = new MosquittoFileLoggerProvider(destination.Path!, settings, time);
+                    logFiles.Add(file);
+                    logging.AddProvider(file);
+                    break;
+                case LogDestinationKind.Syslog:
+                    logging.AddProvider(new SyslogLoggerProvider(destination.Path ?? SyslogLoggerProvider.DefaultSocketPath, settings, time));
+                    break;
+                case LogDestinationKind.Topic:
+                    topic ??= new MosquittoTopicLoggerProvider(settings, time);
+                    logging.AddProvider(topic);
                     break;
             }
         }
+
+        return topic;
     }
 
     private void AddListener(KestrelServerOptions kestrel, ListenerOptions listener, MqttBroker broker, ILogger logger)
     {
-        var handler = new MqttConnectionHandler(broker, listener.Name);
+        var handler = new MqttConnectionHandler(broker, listener);
+        ListenerTls? tls = null;
+        if (listener.UsesTls)
+        {
+            tls = new ListenerTls(listener, logger);
+            _tlsListeners.Add(tls);
+        }
+
         void Configure(ListenOptions listenOptions)
         {
             if (listener.MaxConnections >= 0)
@@ -244,9 +292,9 @@ public sealed partial class TetherServer : IAsyncDisposable
                 listenOptions.Use(next => new ConnectionLimitMiddleware(next, listener.MaxConnections, listener.Name, logger).OnConnectionAsync);
             }
 
-            if (listener.UsesTls)
+            if (tls is not null)
             {
-                UseTls(listenOptions, listener);
+                UseTls(listenOptions, tls);
             }
 
             if (listener.Protocol == ListenerProtocol.WebSockets)

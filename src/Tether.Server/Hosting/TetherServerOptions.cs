@@ -17,6 +17,9 @@ public sealed record TetherServerOptions
     /// </summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Whether the process runs as root; null asks the system. For tests of the <c>user</c> option.</summary>
+    internal bool? RunningAsRoot { get; init; }
+
     /// <summary>
     /// Changes logging after the configuration's destinations are set up (e.g. <c>ClearProviders</c> and a test's
     /// own provider). Null keeps the configuration's logging.

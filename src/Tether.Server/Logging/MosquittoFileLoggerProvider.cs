@@ -10,7 +10,8 @@ namespace Tether.Server;
 /// </summary>
 public sealed class MosquittoFileLoggerProvider : ILoggerProvider
 {
-    private readonly StreamWriter _writer;
+    private readonly string? _path;
+    private StreamWriter _writer;
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
     private readonly LoggingSettings _settings;
@@ -24,6 +25,38 @@ public sealed class MosquittoFileLoggerProvider : ILoggerProvider
     public MosquittoFileLoggerProvider(string path, LoggingSettings settings, TimeProvider time)
         : this(OpenAppend(path), settings, time)
     {
+        _path = path;
+    }
+
+    /// <summary>The file written to; null when writing to a stream.</summary>
+    public string? Path => _path;
+
+    /// <summary>
+    /// Closes the file and opens it again by its name (SIGHUP), so that after logrotate moved it lines go to a new
+    /// file. When the file cannot be opened, lines keep going to the old one.
+    /// </summary>
+    /// <exception cref="IOException">The file cannot be opened; the old one stays in use.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file cannot be opened; the old one stays in use.</exception>
+    public void Reopen()
+    {
+        if (_path is null)
+        {
+            return;
+        }
+
+        var stream = OpenAppend(_path);
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                stream.Dispose();
+                return;
+            }
+
+            var old = _writer;
+            _writer = CreateWriter(stream);
+            old.Dispose();
+        }
     }
 
     /// <summary>Writes to a stream, e.g. standard output when standard error has the console logger.</summary>
@@ -32,7 +65,7 @@ public sealed class MosquittoFileLoggerProvider : ILoggerProvider
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(time);
-        _writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true };
+        _writer = CreateWriter(stream);
         _settings = settings;
         _time = time;
     }
@@ -49,6 +82,9 @@ public sealed class MosquittoFileLoggerProvider : ILoggerProvider
             _writer.Dispose();
         }
     }
+
+    private static StreamWriter CreateWriter(Stream stream) =>
+        new(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true };
 
     private static FileStream OpenAppend(string path)
     {

@@ -83,6 +83,8 @@ internal sealed class MqttWebSocketEndpoint
             Endpoint(context.Connection.LocalIpAddress, context.Connection.LocalPort), listener.Name)
         {
             CloseFeature = transport,
+            UserNameFromCertificate = listener.UserNameFromCertificate,
+            CertificateUserName = CertificateUserName.For(listener, context.Connection.ClientCertificate),
         };
         await transport.RunAsync(pipe => _broker.RunConnectionAsync(pipe, info, context.RequestAborted)).ConfigureAwait(false);
     }

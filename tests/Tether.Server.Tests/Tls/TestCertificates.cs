@@ -80,6 +80,25 @@ internal sealed class TestCertificates : IDisposable
         RequireCertificate = requireCertificate,
     };
 
+    /// <summary>A new client certificate (with key) signed by <see cref="Authority"/>; its PEM files are written too.</summary>
+    public X509Certificate2 IssueClient(string name, string subject) => Issue(name, subject, serverAuth: false).Certificate;
+
+    /// <summary>A new server certificate for 127.0.0.1 signed by <see cref="Authority"/>, written as PEM.</summary>
+    public (string CertFile, string KeyFile, X509Certificate2 Certificate) IssueServer(string name, string subject) => Issue(name, subject, serverAuth: true);
+
+    /// <summary>Writes a PEM CRL signed by <see cref="Authority"/> that revokes <paramref name="revoked"/>.</summary>
+    public string WriteCrl(string name, DateTimeOffset nextUpdate, params X509Certificate2[] revoked)
+    {
+        var builder = new CertificateRevocationListBuilder();
+        foreach (var certificate in revoked)
+        {
+            builder.AddEntry(certificate, DateTimeOffset.UtcNow.AddMinutes(-5));
+        }
+
+        var der = builder.Build(Authority, System.Numerics.BigInteger.One, nextUpdate, HashAlgorithmName.SHA256, thisUpdate: DateTimeOffset.UtcNow.AddMinutes(-10));
+        return WritePem(name, PemEncoding.WriteString("X509 CRL", der));
+    }
+
     public void Dispose()
     {
         foreach (var certificate in _owned)
