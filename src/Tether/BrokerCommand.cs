@@ -52,6 +52,7 @@ internal static class BrokerCommand
             testConfig,
         };
         root.Subcommands.Add(PasswdCommand.Create(Console.Out, error, Console.In));
+        root.Subcommands.Add(Bench.BenchCommand.Create(Console.Out, error));
         foreach (var option in root.Options)
         {
             if (option is VersionOption version)
