@@ -33,7 +33,7 @@ public class EndToEndTests
     public async Task Fanin_at_QoS_0_over_a_wildcard_counts_every_publisher()
     {
         await using var server = await StartAsync();
-        var options = Options(server) with { Scenario = BenchScenario.FanIn, Publishers = 5, Window = 100, Version = ProtocolVersion.V500 };
+        var options = Options(server) with { Scenario = BenchScenario.FanIn, Publishers = 5, Window = 500, Version = ProtocolVersion.V500 };
 
         var report = await BenchRunner.RunAsync(options, TextWriter.Null, CancellationToken.None).WaitAsync(Timeout);
 

@@ -39,7 +39,7 @@ internal static class BenchCommand
         var subscribers = new Option<int>("--subscribers") { Description = "fanout: number of subscribers.", DefaultValueFactory = _ => 100 };
         var connections = new Option<int>("--connections", "-n") { Description = "conn: number of connections.", DefaultValueFactory = _ => 1000 };
         var inflight = new Option<int>("--inflight") { Description = "QoS 1: PUBLISH per publisher awaiting PUBACK.", DefaultValueFactory = _ => 20 };
-        var window = new Option<int>("--window") { Description = "QoS 0: messages per publisher sent but not yet received by its slowest subscriber.", DefaultValueFactory = _ => 1000 };
+        var window = new Option<int>("--window") { Description = "Messages in flight towards one subscriber (sent, not yet received); fanin shares it among the publishers.", DefaultValueFactory = _ => 1000 };
         var brokerPid = new Option<int>("--broker-pid") { Description = "The broker's process id: report its CPU and resident memory (Linux /proc).", HelpName = "PID" };
         var json = new Option<bool>("--json") { Description = "Write the results as JSON on standard output (the table is not written)." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress line on standard error." };

@@ -38,7 +38,10 @@ internal sealed record BenchOptions
     /// <summary>Unacknowledged QoS 1 PUBLISH per publisher (like Mosquitto's max_inflight_messages of 20).</summary>
     public int Inflight { get; init; } = 20;
 
-    /// <summary>Messages a publisher may have sent beyond what its slowest subscriber has received.</summary>
+    /// <summary>
+    /// Messages in flight towards one subscriber: each publisher may have sent that many beyond what its slowest
+    /// subscriber has received, divided by the number of publishers that subscriber hears (fanin shares it).
+    /// </summary>
     public int Window { get; init; } = 1000;
 
     /// <summary>Broker process whose memory (VmRSS) and CPU are read from /proc; 0 for none.</summary>

@@ -9,7 +9,8 @@ namespace Tether.Bench;
 /// once; what it may send is bounded by credit, so the broker's queues never just fill up:
 /// <list type="bullet">
 /// <item>QoS 1: at most <see cref="BenchOptions.Inflight"/> PUBLISH without their PUBACK;</item>
-/// <item>any QoS: at most <see cref="BenchOptions.Window"/> messages beyond the highest sequence number its slowest
+/// <item>any QoS: at most its window of messages (<see cref="BenchOptions.Window"/> shared among the publishers a
+/// subscriber hears) beyond the highest sequence number its slowest
 /// subscriber has received (a broker may drop QoS 0 messages; one skipped over counts as lost and frees its
 /// credit; a broker acknowledges QoS 1 on receipt, so this bounds its queues too). When that window stays full for <see cref="StallTicks"/> without any arrival the messages still
 /// outstanding are written off too, so that a broker dropping everything cannot stop the run;</item>
@@ -29,6 +30,7 @@ internal sealed class BenchPublisher
     private readonly StreamTracker[] _subscribers;
     private readonly PublishPacket _publish;
     private readonly byte[] _payload;
+    private readonly int _window;
     private long _sent;
     private long _acknowledged;
     private long _writtenOff;
@@ -36,9 +38,11 @@ internal sealed class BenchPublisher
     private long _lastProgress;
     private ushort _packetId;
 
-    public BenchPublisher(int index, BenchConnection connection, string topic, BenchClock clock, BenchOptions options, StreamTracker[] subscribers)
+    /// <param name="window">Messages this publisher may have sent beyond what its slowest subscriber has received.</param>
+    public BenchPublisher(int index, BenchConnection connection, string topic, BenchClock clock, BenchOptions options, StreamTracker[] subscribers, int window)
     {
         Index = index;
+        _window = window;
         _connection = connection;
         _clock = clock;
         _options = options;
@@ -160,14 +164,14 @@ internal sealed class BenchPublisher
         }
 
         var outstanding = _sent - slowest - _writtenOff;
-        if (outstanding >= _options.Window && now - _lastProgress > StallTicks)
+        if (outstanding >= _window && now - _lastProgress > StallTicks)
         {
             _writtenOff += outstanding;
             _lastProgress = now;
             outstanding = 0;
         }
 
-        var credit = _options.Window - outstanding;
+        var credit = _window - outstanding;
         if (_options.QoS != QualityOfService.AtMostOnce)
         {
             credit = Math.Min(credit, _options.Inflight - (_sent - Acknowledged));

@@ -50,7 +50,18 @@ internal static class BenchRunner
                 }
             }
 
-            publishers[p] = new BenchPublisher(p, publisherConnections[p], topology.PublisherTopic(p), clock, options, [.. heardBy]);
+            // The window bounds what is in flight towards one subscriber: a subscriber hearing many publishers shares it.
+            var busiest = 1;
+            for (var s = 0; s < topology.SubscriberCount; s++)
+            {
+                if (streams[s][p] is not null)
+                {
+                    busiest = Math.Max(busiest, topology.PublishersHeardBy(s));
+                }
+            }
+
+            var window = Math.Max(1, options.Window / busiest);
+            publishers[p] = new BenchPublisher(p, publisherConnections[p], topology.PublisherTopic(p), clock, options, [.. heardBy], window);
         }
 
         var subscribers = new BenchSubscriber[topology.SubscriberCount];

@@ -27,6 +27,21 @@ internal sealed class BenchTopology
 
     public Func<int, string> PublisherTopic { get; }
 
+    /// <summary>How many publishers subscriber <paramref name="subscriber"/> receives from.</summary>
+    public int PublishersHeardBy(int subscriber)
+    {
+        var count = 0;
+        for (var p = 0; p < PublisherCount; p++)
+        {
+            if (Hears(subscriber, p))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
     public Func<int, string> SubscriberFilter { get; }
 
     public static BenchTopology For(BenchOptions options, string tag)
