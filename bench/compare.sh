@@ -24,7 +24,7 @@ connections=${BENCH_CONNECTIONS:-19800}
 port=${BENCH_PORT:-18830}
 write=1
 quick=0
-command_line="bench/compare.sh $*"
+command_line="bench/compare.sh${*:+ $*}"
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) quick=1; duration=2; warmup=1; connections=2000; write=0 ;;
