@@ -67,16 +67,13 @@ internal static class BenchRunner
         var subscribers = new BenchSubscriber[topology.SubscriberCount];
         for (var s = 0; s < subscribers.Length; s++)
         {
-            var heard = new List<BenchPublisher>();
+            var heard = new BenchPublisher?[publishers.Length];
             for (var p = 0; p < publishers.Length; p++)
             {
-                if (streams[s][p] is not null)
-                {
-                    heard.Add(publishers[p]);
-                }
+                heard[p] = streams[s][p] is null ? null : publishers[p];
             }
 
-            subscribers[s] = new BenchSubscriber(subscriberConnections[s], clock, streams[s], [.. heard]);
+            subscribers[s] = new BenchSubscriber(subscriberConnections[s], clock, streams[s], heard);
         }
 
         using var closing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
