@@ -60,6 +60,21 @@ public class EndToEndTests
     }
 
     [Fact]
+    public async Task Pairs_over_a_web_socket_receive_everything_sent()
+    {
+        await using var server = await StartAsync(ListenerProtocol.WebSockets);
+        var port = server.BoundListeners[0].EndPoint.Port;
+        Assert.True(BenchEndpoint.TryParse($"ws://127.0.0.1:{port}/mqtt", out var endpoint, out _));
+        var options = Options(server) with { Endpoint = endpoint!, Pairs = 2, Window = 100, QoS = QualityOfService.AtLeastOnce };
+
+        var report = await BenchRunner.RunAsync(options, TextWriter.Null, CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.True(report.Expected > 0, "nothing was sent");
+        Assert.Equal(report.Expected, report.Received);
+        Assert.Equal(0, report.Duplicates);
+    }
+
+    [Fact]
     public async Task Conn_opens_every_connection_and_reads_the_broker_memory()
     {
         await using var server = await StartAsync();
@@ -110,11 +125,11 @@ public class EndToEndTests
         Progress = false,
     };
 
-    private static async Task<TetherServer> StartAsync()
+    private static async Task<TetherServer> StartAsync(ListenerProtocol protocol = ListenerProtocol.Mqtt)
     {
         var configuration = new TetherConfiguration
         {
-            Listeners = [new ListenerOptions { Port = 0, BindAddress = "127.0.0.1" }],
+            Listeners = [new ListenerOptions { Port = 0, BindAddress = "127.0.0.1", Protocol = protocol }],
         };
         var server = new TetherServer(configuration, new TetherServerOptions
         {
