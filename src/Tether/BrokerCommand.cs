@@ -53,6 +53,7 @@ internal static class BrokerCommand
         };
         root.Subcommands.Add(PasswdCommand.Create(Console.Out, error, Console.In));
         root.Subcommands.Add(Probe.ProbeCommand.Create(Console.Out, error));
+        root.Subcommands.Add(Bench.BenchCommand.Create(Console.Out, error));
         foreach (var option in root.Options)
         {
             if (option is VersionOption version)
