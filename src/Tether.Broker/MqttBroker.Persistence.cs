@@ -14,10 +14,25 @@ public sealed partial class MqttBroker
     [ThreadStatic]
     private static bool t_submittedChange;
 
+    // Numbers every delivery broker-wide, so that the store can key deliveries by one ever-growing number and
+    // append them instead of scattering each batch across every session's part of an index.
+    private long _deliverySequence;
+
     /// <summary>Where durable state goes; <see cref="InMemoryBrokerStore"/> for <c>persistence false</c>.</summary>
     public IBrokerStore Store { get; }
 
     internal bool IsDurable { get; }
+
+    internal long NextDeliverySequence() => Interlocked.Increment(ref _deliverySequence);
+
+    /// <summary>Restore: later sequence numbers must be above every stored one.</summary>
+    internal void ObserveDeliverySequence(long sequence)
+    {
+        if (sequence > _deliverySequence)
+        {
+            _deliverySequence = sequence;
+        }
+    }
 
     internal void SubmitChange(StoreChange change)
     {
@@ -79,7 +94,7 @@ public sealed partial class MqttBroker
             session.RestoreOffline(disconnectedAt);
             if (session.HasExpired(now))
             {
-                SubmitChange(new SessionRemoved(info.ClientId));
+                SubmitChange(new SessionRemoved(info.ClientId, [.. stored.Deliveries.Select(static d => d.Sequence)]));
                 BrokerLog.SessionExpired(Logger, info.ClientId);
                 if (info.Will is { } expiredWill)
                 {
@@ -137,7 +152,7 @@ public sealed partial class MqttBroker
                 if (session.IsStored)
                 {
                     session.IsStored = false;
-                    SubmitChange(new SessionRemoved(session.ClientId));
+                    SubmitChange(new SessionRemoved(session.ClientId, session.DeliverySequences()));
                 }
 
                 return;
@@ -167,10 +182,19 @@ public sealed partial class MqttBroker
     /// <summary>Records that a session ended for good.</summary>
     internal void ForgetSession(Session session)
     {
-        if (IsDurable && session.IsStored)
+        if (!IsDurable)
         {
-            session.IsStored = false;
-            SubmitChange(new SessionRemoved(session.ClientId));
+            return;
+        }
+
+        lock (session.Gate)
+        {
+            // Under the gate: no delivery can be recorded for the session after its removal.
+            if (session.IsStored)
+            {
+                session.IsStored = false;
+                SubmitChange(new SessionRemoved(session.ClientId, session.DeliverySequences()));
+            }
         }
     }
 

@@ -41,7 +41,11 @@ public sealed partial class SqliteBrokerStore
             case SessionRemoved removed:
                 Run(transaction, "DELETE FROM sessions WHERE client_id = $1", removed.ClientId);
                 Run(transaction, "DELETE FROM subscriptions WHERE client_id = $1", removed.ClientId);
-                Run(transaction, "DELETE FROM deliveries WHERE client_id = $1", removed.ClientId);
+                foreach (var sequence in removed.DeliverySequences)
+                {
+                    Run(transaction, "DELETE FROM deliveries WHERE sequence = $1", sequence);
+                }
+
                 Run(transaction, "DELETE FROM incoming_qos2 WHERE client_id = $1", removed.ClientId);
                 break;
             case DeliveryQueued queued:
@@ -52,13 +56,13 @@ public sealed partial class SqliteBrokerStore
                     (long)delivery.QoS, delivery.Retain ? 1L : 0L, EncodeIdentifiers(delivery.SubscriptionIdentifiers), (long)delivery.PacketId, (long)delivery.State);
                 break;
             case DeliverySent sent:
-                Run(transaction, "UPDATE deliveries SET packet_id = $3, state = 1 WHERE client_id = $1 AND sequence = $2", sent.ClientId, sent.Sequence, (long)sent.PacketId);
+                Run(transaction, "UPDATE deliveries SET packet_id = $2, state = 1 WHERE sequence = $1", sent.Sequence, (long)sent.PacketId);
                 break;
             case DeliveryReleased released:
-                Run(transaction, "UPDATE deliveries SET state = 2 WHERE client_id = $1 AND sequence = $2", released.ClientId, released.Sequence);
+                Run(transaction, "UPDATE deliveries SET state = 2 WHERE sequence = $1", released.Sequence);
                 break;
             case DeliveryCompleted completed:
-                Run(transaction, "DELETE FROM deliveries WHERE client_id = $1 AND sequence = $2", completed.ClientId, completed.Sequence);
+                Run(transaction, "DELETE FROM deliveries WHERE sequence = $1", completed.Sequence);
                 break;
             case IncomingQoS2Added added:
                 Run(transaction, "INSERT OR IGNORE INTO incoming_qos2 (client_id, packet_id) VALUES ($1, $2)", added.ClientId, (long)added.PacketId);

@@ -72,7 +72,14 @@ public sealed partial class SqliteBrokerStore
 
         using (var command = _connection.CreateCommand())
         {
-            command.CommandText = "SELECT client_id, sequence, topic, payload, message_qos, message_retain, properties, expires_at, publisher, qos, retain, subscription_identifiers, packet_id, state FROM deliveries ORDER BY client_id, sequence";
+            // Deliveries are keyed by a broker-wide sequence; drop any whose session is gone (none are expected).
+            command.CommandText = "DELETE FROM deliveries WHERE client_id NOT IN (SELECT client_id FROM sessions)";
+            command.ExecuteNonQuery();
+        }
+
+        using (var command = _connection.CreateCommand())
+        {
+            command.CommandText = "SELECT client_id, sequence, topic, payload, message_qos, message_retain, properties, expires_at, publisher, qos, retain, subscription_identifiers, packet_id, state FROM deliveries ORDER BY sequence";
             using var reader = command.ExecuteReader();
             var topics = new Dictionary<string, string>(StringComparer.Ordinal);
             while (reader.Read())

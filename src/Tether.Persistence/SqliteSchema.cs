@@ -52,8 +52,8 @@ internal static class SqliteSchema
             PRIMARY KEY (client_id, filter)
         ) WITHOUT ROWID;
         CREATE TABLE deliveries (
+            sequence INTEGER PRIMARY KEY NOT NULL,
             client_id TEXT NOT NULL,
-            sequence INTEGER NOT NULL,
             topic TEXT NOT NULL,
             payload BLOB NOT NULL,
             message_qos INTEGER NOT NULL,
@@ -65,9 +65,8 @@ internal static class SqliteSchema
             retain INTEGER NOT NULL,
             subscription_identifiers BLOB,
             packet_id INTEGER NOT NULL,
-            state INTEGER NOT NULL,
-            PRIMARY KEY (client_id, sequence)
-        ) WITHOUT ROWID;
+            state INTEGER NOT NULL
+        );
         CREATE TABLE incoming_qos2 (
             client_id TEXT NOT NULL,
             packet_id INTEGER NOT NULL,

@@ -92,7 +92,7 @@ public class Store_Change_Tests
             store.Submit(new SessionSaved(new StoredSession("kept", ProtocolVersion.V311, uint.MaxValue, null, null, [], null)));
             store.Submit(new DeliveryQueued("gone", Delivery(1, "m")));
             store.Submit(new IncomingQoS2Added("gone", 1));
-            store.Submit(new SessionRemoved("gone"));
+            store.Submit(new SessionRemoved("gone", [1L]));
             await store.FlushAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
         }
 

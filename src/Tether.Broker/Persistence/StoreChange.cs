@@ -20,7 +20,8 @@ public sealed record SessionSaved(StoredSession Session) : StoreChange;
 
 /// <summary>A session ended: it and everything queued or in flight for it is removed.</summary>
 /// <param name="ClientId">The session's client id.</param>
-public sealed record SessionRemoved(string ClientId) : StoreChange;
+/// <param name="DeliverySequences">The sequence numbers of its deliveries still in the store.</param>
+public sealed record SessionRemoved(string ClientId, IReadOnlyList<long> DeliverySequences) : StoreChange;
 
 /// <summary>A message was handed to a session: queued, or sent at once when <see cref="StoredDelivery.PacketId"/> is set.</summary>
 /// <param name="ClientId">The session's client id.</param>
@@ -29,7 +30,7 @@ public sealed record DeliveryQueued(string ClientId, StoredDelivery Delivery) : 
 
 /// <summary>A queued delivery was sent with a packet identifier and is now in flight.</summary>
 /// <param name="ClientId">The session's client id.</param>
-/// <param name="Sequence">The delivery's sequence number.</param>
+/// <param name="Sequence">The delivery's sequence number, unique across the broker.</param>
 /// <param name="PacketId">Its packet identifier.</param>
 public sealed record DeliverySent(string ClientId, long Sequence, ushort PacketId) : StoreChange;
 

@@ -3,7 +3,7 @@ using Tether.Protocol;
 namespace Tether.Broker.Persistence;
 
 /// <summary>A message queued for, or in flight to, one session.</summary>
-/// <param name="Sequence">Orders the session's deliveries; unique within the session.</param>
+/// <param name="Sequence">Orders deliveries; unique across the broker and growing, so the store can append.</param>
 /// <param name="Message">The message.</param>
 /// <param name="QoS">The QoS it is delivered with.</param>
 /// <param name="Retain">The retain flag it is delivered with.</param>

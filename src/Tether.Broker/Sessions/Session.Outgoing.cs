@@ -10,7 +10,6 @@ internal sealed partial class Session
     private readonly Queue<QueuedDelivery> _pending = new();
     private long _pendingBytes;
     private ushort _lastPacketId;
-    private long _sendSequence;
 
     /// <summary>The most messages this session may have in flight: the broker's limit and the client's receive maximum.</summary>
     public int InflightLimit { get; set; } = 20;
@@ -56,7 +55,7 @@ internal sealed partial class Session
                 }
                 else if (_broker.Options.QueueQoS0Messages && !ExpiresWhenDisconnected)
                 {
-                    Enqueue(new QueuedDelivery(message, qos, retain, subscriptionIdentifiers, ++_sendSequence));
+                    Enqueue(new QueuedDelivery(message, qos, retain, subscriptionIdentifiers, _broker.NextDeliverySequence()));
                 }
 
                 return;
@@ -64,11 +63,11 @@ internal sealed partial class Session
 
             if (connection is not null && _pending.Count == 0 && _inflight.Count < InflightLimit)
             {
-                SendNow(connection, message, qos, retain, subscriptionIdentifiers, ++_sendSequence, fromQueue: false);
+                SendNow(connection, message, qos, retain, subscriptionIdentifiers, _broker.NextDeliverySequence(), fromQueue: false);
                 return;
             }
 
-            Enqueue(new QueuedDelivery(message, qos, retain, subscriptionIdentifiers, ++_sendSequence));
+            Enqueue(new QueuedDelivery(message, qos, retain, subscriptionIdentifiers, _broker.NextDeliverySequence()));
         }
     }
 
@@ -257,7 +256,7 @@ internal sealed partial class Session
             {
                 var message = StoredMessageCodec.FromStored(stored.Message, topicCache);
                 uint[]? identifiers = stored.SubscriptionIdentifiers is { Count: > 0 } ids ? [.. ids] : null;
-                _sendSequence = Math.Max(_sendSequence, stored.Sequence);
+                _broker.ObserveDeliverySequence(stored.Sequence);
                 if (stored.State == DeliveryState.Queued)
                 {
                     _pending.Enqueue(new QueuedDelivery(message, stored.QoS, stored.Retain, identifiers, stored.Sequence));
@@ -274,6 +273,24 @@ internal sealed partial class Session
                 IncomingQoS2.Add(packetId);
             }
         }
+    }
+
+    /// <summary>The sequence numbers of everything queued or in flight, for removing them from the store. Caller holds <see cref="Gate"/>.</summary>
+    public long[] DeliverySequences()
+    {
+        var sequences = new long[_pending.Count + _inflight.Count];
+        var i = 0;
+        foreach (var queued in _pending)
+        {
+            sequences[i++] = queued.Sequence;
+        }
+
+        foreach (var inflight in _inflight.Values)
+        {
+            sequences[i++] = inflight.Sequence;
+        }
+
+        return sequences;
     }
 
     private void RecordCompleted(long sequence)
