@@ -9,7 +9,8 @@ using Tether.Server;
 // Durable QoS 1 into persistent sessions, against the same load in memory, and the memory held by a large
 // offline backlog. Usage (see BENCHMARKS.md):
 //   dotnet run -c Release --project bench/Tether.DurabilityBench -- throughput [messages] [sessions] [publishers] [window]
-//   dotnet run -c Release --project bench/Tether.DurabilityBench -- memory [sessions] [messages per session]
+//   dotnet run -c Release --project bench/Tether.DurabilityBench -- memory DIR [sessions] [messages per session]
+//     (run twice with the same new DIR: the first run fills the store, the second measures a restart from it)
 var mode = args.Length > 0 ? args[0] : "throughput";
 int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
 using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(10));
@@ -44,38 +45,33 @@ if (mode == "throughput")
         }
     }
 }
-else if (mode == "memory")
+else if (mode == "memory" && args.Length > 1)
 {
-    var sessions = Arg(1, 1_000);
-    var perSession = Arg(2, 1_000);
-    var directory = NewDirectory();
-    try
+    // Each phase in its own process, so that one broker's memory does not count in the other's figure.
+    var directory = args[1];
+    var sessions = Arg(2, 1_000);
+    var perSession = Arg(3, 1_000);
+    var storeFile = Path.Combine(directory, PersistenceSettings.DefaultFileName);
+    var restart = File.Exists(storeFile);
+    Directory.CreateDirectory(directory);
+    Console.WriteLine($"before the broker starts: {Resident()}");
+    var stopwatch = Stopwatch.StartNew();
+    await using var server = await StartAsync(directory, persistence: true);
+    if (restart)
+    {
+        Console.WriteLine($"restarted from a {new FileInfo(storeFile).Length / 1048576.0:F0} MB store in {stopwatch.Elapsed.TotalSeconds:F1} s with {server.Broker.SessionCount} sessions; after restore: {Resident()}");
+    }
+    else
     {
         Console.WriteLine($"{sessions} offline persistent sessions, {perSession} queued {payload.Length}-byte QoS 1 messages each ({(long)sessions * perSession:N0} in all)");
-        Console.WriteLine($"before the broker starts: {Resident()}");
-        var stopwatch = Stopwatch.StartNew();
-        await using (var server = await StartAsync(directory, persistence: true))
-        {
-            var topics = await CreateOfflineSessionsAsync(server, sessions, cancel.Token);
-            await PublishAsync(server, topics, sessions * perSession, 4, 64, payload, cancel.Token);
-            Console.WriteLine($"queued in {stopwatch.Elapsed.TotalSeconds:F1} s; broker running with the backlog: {Resident()}");
-        }
-
-        Console.WriteLine($"store file: {new FileInfo(Path.Combine(directory, PersistenceSettings.DefaultFileName)).Length / 1048576.0:F0} MB");
-        stopwatch.Restart();
-        await using (var server = await StartAsync(directory, persistence: true))
-        {
-            Console.WriteLine($"restarted in {stopwatch.Elapsed.TotalSeconds:F1} s with {server.Broker.SessionCount} sessions; after restore: {Resident()}");
-        }
-    }
-    finally
-    {
-        Directory.Delete(directory, recursive: true);
+        var topics = await CreateOfflineSessionsAsync(server, sessions, cancel.Token);
+        await PublishAsync(server, topics, sessions * perSession, 4, 64, payload, cancel.Token);
+        Console.WriteLine($"queued in {stopwatch.Elapsed.TotalSeconds:F1} s; broker running with the backlog: {Resident()}");
     }
 }
 else
 {
-    Console.Error.WriteLine("modes: throughput, memory");
+    Console.Error.WriteLine("modes: throughput [messages] [sessions] [publishers] [window], memory DIR [sessions] [messages per session]");
     return 1;
 }
 

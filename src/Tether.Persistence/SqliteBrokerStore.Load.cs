@@ -81,7 +81,23 @@ public sealed partial class SqliteBrokerStore
         {
             command.CommandText = "SELECT client_id, sequence, topic, payload, message_qos, message_retain, properties, expires_at, publisher, qos, retain, subscription_identifiers, packet_id, state FROM deliveries ORDER BY sequence";
             using var reader = command.ExecuteReader();
-            var topics = new Dictionary<string, string>(StringComparer.Ordinal);
+            // Queues repeat a few topics and publishers many times: keep one string of each.
+            var strings = new Dictionary<string, string>(StringComparer.Ordinal);
+            string? Shared(string? value)
+            {
+                if (value is null)
+                {
+                    return null;
+                }
+
+                if (!strings.TryGetValue(value, out var shared))
+                {
+                    strings[value] = shared = value;
+                }
+
+                return shared;
+            }
+
             while (reader.Read())
             {
                 if (!sessions.TryGetValue(reader.GetString(0), out var owner))
@@ -89,14 +105,9 @@ public sealed partial class SqliteBrokerStore
                     continue;
                 }
 
-                // Queues repeat a few topics many times: keep one string per topic.
-                var topic = reader.GetString(2);
-                if (!topics.TryGetValue(topic, out var shared))
-                {
-                    topics[topic] = shared = topic;
-                }
-
-                var message = new StoredMessage(shared, (byte[])reader[3], (QualityOfService)reader.GetInt64(4), reader.GetInt64(5) != 0, (byte[])reader[6], ReadTime(reader, 7), ReadString(reader, 8));
+                var properties = (byte[])reader[6];
+                var message = new StoredMessage(Shared(reader.GetString(2))!, (byte[])reader[3], (QualityOfService)reader.GetInt64(4), reader.GetInt64(5) != 0,
+                    properties.Length == 0 ? ReadOnlyMemory<byte>.Empty : properties, ReadTime(reader, 7), Shared(ReadString(reader, 8)));
                 owner.Deliveries.Add(new StoredDelivery(reader.GetInt64(1), message, (QualityOfService)reader.GetInt64(9), reader.GetInt64(10) != 0,
                     DecodeIdentifiers(reader.IsDBNull(11) ? null : (byte[])reader[11]), (ushort)reader.GetInt64(12), (DeliveryState)reader.GetInt64(13)));
             }
