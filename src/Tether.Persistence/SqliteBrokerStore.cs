@@ -20,13 +20,16 @@ public sealed partial class SqliteBrokerStore : IBrokerStore
     private readonly SqliteStoreOptions _options;
     private readonly Thread _writer;
     private readonly TaskCompletionSource _writerEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly WalCheckpointer _checkpointer;
     private volatile Exception? _failure;
+    private int _disposed;
 
-    private SqliteBrokerStore(SqliteConnection connection, string path, SqliteStoreOptions options)
+    private SqliteBrokerStore(SqliteConnection connection, string connectionString, string path, SqliteStoreOptions options)
     {
         _connection = connection;
         _options = options;
         Path = path;
+        _checkpointer = new WalCheckpointer(connectionString);
         _writer = new Thread(RunWriter) { IsBackground = true, Name = "Tether store writer" };
         _writer.Start();
     }
@@ -74,6 +77,11 @@ public sealed partial class SqliteBrokerStore : IBrokerStore
             SqliteSchema.Prepare(connection, fullPath);
             Execute(connection, "PRAGMA journal_mode = WAL;");
             Execute(connection, (options ?? SqliteStoreOptions.Default).SyncEveryCommit ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
+
+            // Checkpoints run on WalCheckpointer's connection, not inside the writer's commits. The automatic one stays
+            // as a safety net at 16384 pages (64 MB with 4 KB pages) in case the background one cannot keep up, and
+            // a WAL that grew is cut back to that size when it restarts.
+            Execute(connection, "PRAGMA wal_autocheckpoint = 16384; PRAGMA journal_size_limit = 67108864;");
         }
         catch (SqliteException e)
         {
@@ -89,7 +97,8 @@ public sealed partial class SqliteBrokerStore : IBrokerStore
             throw;
         }
 
-        return new SqliteBrokerStore(connection, fullPath, options ?? SqliteStoreOptions.Default);
+        var writeConnectionString = new SqliteConnectionStringBuilder { DataSource = fullPath, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString();
+        return new SqliteBrokerStore(connection, writeConnectionString, fullPath, options ?? SqliteStoreOptions.Default);
     }
 
     /// <inheritdoc />
@@ -123,11 +132,19 @@ public sealed partial class SqliteBrokerStore : IBrokerStore
         return flushed.Task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>Commits what is pending, stops the writer and closes the file.</summary>
+    /// <summary>Commits what is pending, stops the writer and closes the file. A second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _pending.Writer.TryComplete();
         await _writerEnded.Task.ConfigureAwait(false);
+        await _checkpointer.DisposeAsync().ConfigureAwait(false);
+
+        // The last connection to close checkpoints the whole WAL into the database file.
         _connection.Dispose();
     }
 
