@@ -9,6 +9,7 @@ public sealed partial class MqttBroker
         if (message.Retain && Options.RetainAvailable)
         {
             _retained.Set(message);
+            StoreRetained(message);
         }
 
         return _router.Route(message, Authorizer);
@@ -28,6 +29,11 @@ public sealed partial class MqttBroker
         }
 
         _router.Subscriptions.Subscribe(filter, session, options);
+        if (session.IsStored)
+        {
+            SaveSession(session, session.Connection?.Will);
+        }
+
         return isNew;
     }
 
@@ -40,6 +46,11 @@ public sealed partial class MqttBroker
         }
 
         _router.Subscriptions.Unsubscribe(filter, session);
+        if (existed && session.IsStored)
+        {
+            SaveSession(session, session.Connection?.Will);
+        }
+
         return existed;
     }
 

@@ -71,6 +71,8 @@ public sealed partial class MqttBroker
             PublishWill(endedSessionWill, now);
         }
 
+        // Stored before Resume, so the session's row is in the store ahead of any delivery recorded for it.
+        SaveSession(session, connection.Will);
         if (present)
         {
             session.Resume();
@@ -140,6 +142,8 @@ public sealed partial class MqttBroker
             _offlineSessions.TryAdd(session, 0);
         }
 
+        // The stored will is the one still to come: a will without delay is published right below.
+        SaveSession(session, will is { DelaySeconds: > 0 } ? will : null);
         if (will is null)
         {
             return;
@@ -170,6 +174,7 @@ public sealed partial class MqttBroker
             _router.Subscriptions.Unsubscribe(filter, session);
         }
 
+        ForgetSession(session);
         session.End();
         _offlineSessions.TryRemove(session, out _);
     }
@@ -186,6 +191,11 @@ public sealed partial class MqttBroker
                 if (_delayedWills.TryRemove(new KeyValuePair<string, DelayedWill>(clientId, delayed)))
                 {
                     PublishWill(delayed.Will, now);
+                    if (delayed.Session.Connection is null)
+                    {
+                        // Published: a restart must not publish it again.
+                        SaveSession(delayed.Session, null);
+                    }
                 }
             }
         }

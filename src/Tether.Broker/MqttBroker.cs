@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Tether.Broker.Persistence;
 
 namespace Tether.Broker;
 
@@ -27,8 +28,11 @@ public sealed partial class MqttBroker : IAsyncDisposable
     /// <param name="options">Limits and behaviour; <see cref="BrokerOptions.Default"/> when null.</param>
     /// <param name="timeProvider">Clock for keep alive, expiry and will delay; the system clock when null.</param>
     /// <param name="loggerFactory">Where log lines go; nowhere when null.</param>
-    public MqttBroker(BrokerOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+    /// <param name="store">Where durable state goes; memory only when null. Call <see cref="RestoreAsync"/> before taking connections.</param>
+    public MqttBroker(BrokerOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, IBrokerStore? store = null)
     {
+        Store = store ?? InMemoryBrokerStore.Instance;
+        IsDurable = Store.IsDurable;
         Options = options ?? BrokerOptions.Default;
         Time = timeProvider ?? TimeProvider.System;
         var factory = loggerFactory ?? NullLoggerFactory.Instance;

@@ -76,13 +76,9 @@ internal sealed partial class MqttConnection
 
                 break;
             case PacketType.PubRel:
-                bool known;
-                lock (session.Gate)
-                {
-                    known = session.IncomingQoS2.Remove(ack.PacketId);
-                }
-
-                EnqueueAck(PacketType.PubComp, ack.PacketId, known || !IsV5 ? ReasonCode.Success : ReasonCode.PacketIdentifierNotFound);
+                MqttBroker.TakeSubmittedChange();
+                var known = ReleaseIncomingQoS2(session, ack.PacketId);
+                EnqueueAckAfterCommit(PacketType.PubComp, ack.PacketId, known || !IsV5 ? ReasonCode.Success : ReasonCode.PacketIdentifierNotFound);
                 break;
         }
     }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Tether.Broker.Persistence;
 using Tether.Protocol;
 
 namespace Tether.Broker;
@@ -38,6 +39,7 @@ internal sealed partial class MqttConnection
         }
 
         var session = Session!;
+        MqttBroker.TakeSubmittedChange();
         if (publish.QoS == QualityOfService.ExactlyOnce)
         {
             lock (session.Gate)
@@ -45,7 +47,7 @@ internal sealed partial class MqttConnection
                 if (session.IncomingQoS2.Contains(publish.PacketId))
                 {
                     // A resend of a message already routed: acknowledge again, deliver nothing [MQTT-4.3.3-10 ff.].
-                    EnqueueAck(PacketType.PubRec, publish.PacketId, ReasonCode.Success);
+                    EnqueueAckAfterCommit(PacketType.PubRec, publish.PacketId, ReasonCode.Success);
                     return;
                 }
 
@@ -56,6 +58,10 @@ internal sealed partial class MqttConnection
                 }
 
                 session.IncomingQoS2.Add(publish.PacketId);
+                if (session.IsStored)
+                {
+                    _broker.SubmitChange(new IncomingQoS2Added(session.ClientId, publish.PacketId));
+                }
             }
         }
 
@@ -92,18 +98,16 @@ internal sealed partial class MqttConnection
         switch (publish.QoS)
         {
             case QualityOfService.AtLeastOnce:
-                EnqueueAck(PacketType.PubAck, publish.PacketId, IsV5 ? acknowledgement : ReasonCode.Success);
+                EnqueueAckAfterCommit(PacketType.PubAck, publish.PacketId, IsV5 ? acknowledgement : ReasonCode.Success);
                 break;
             case QualityOfService.ExactlyOnce:
-                EnqueueAck(PacketType.PubRec, publish.PacketId, IsV5 ? acknowledgement : ReasonCode.Success);
                 if (acknowledgement.IsError())
                 {
                     // 5.0 §4.3.3: a PUBREC with an error ends the flow; the id is free again.
-                    lock (session.Gate)
-                    {
-                        session.IncomingQoS2.Remove(publish.PacketId);
-                    }
+                    ReleaseIncomingQoS2(session, publish.PacketId);
                 }
+
+                EnqueueAckAfterCommit(PacketType.PubRec, publish.PacketId, IsV5 ? acknowledgement : ReasonCode.Success);
 
                 break;
         }

@@ -1,3 +1,4 @@
+using Tether.Broker.Persistence;
 using Tether.Protocol;
 
 namespace Tether.Broker;
@@ -10,7 +11,6 @@ internal sealed partial class Session
     private long _pendingBytes;
     private long _inflightBytes;
     private ushort _lastPacketId;
-    private long _sendSequence;
 
     /// <summary>The most messages this session may have in flight: the broker's limit and the client's receive maximum.</summary>
     public int InflightLimit { get; set; } = 20;
@@ -56,7 +56,7 @@ internal sealed partial class Session
                 }
                 else if (_broker.Options.QueueQoS0Messages && !ExpiresWhenDisconnected)
                 {
-                    Enqueue(new QueuedDelivery(message, qos, retain, subscriptionIdentifiers));
+                    Enqueue(new QueuedDelivery(message, qos, retain, subscriptionIdentifiers, _broker.NextDeliverySequence()));
                 }
 
                 return;
@@ -64,11 +64,11 @@ internal sealed partial class Session
 
             if (connection is not null && _pending.Count == 0 && HasInflightRoom)
             {
-                SendNow(connection, message, qos, retain, subscriptionIdentifiers);
+                SendNow(connection, message, qos, retain, subscriptionIdentifiers, _broker.NextDeliverySequence(), fromQueue: false);
                 return;
             }
 
-            Enqueue(new QueuedDelivery(message, qos, retain, subscriptionIdentifiers));
+            Enqueue(new QueuedDelivery(message, qos, retain, subscriptionIdentifiers, _broker.NextDeliverySequence()));
         }
     }
 
@@ -88,7 +88,8 @@ internal sealed partial class Session
                 return;
             }
 
-            RemoveInflight(packetId);
+            RemoveInflight(packetId, out _);
+            RecordCompleted(entry.Sequence);
             _broker.Statistics.CountDelivered();
             PumpPending();
         }
@@ -107,12 +108,18 @@ internal sealed partial class Session
             if (reasonCode.IsError())
             {
                 // 5.0 §4.3.3: a PUBREC with an error ends the flow for that message.
-                RemoveInflight(packetId);
+                RemoveInflight(packetId, out _);
+                RecordCompleted(entry.Sequence);
                 PumpPending();
                 return true;
             }
 
             _inflight[packetId] = entry with { Released = true };
+            if (IsStored)
+            {
+                _broker.SubmitChange(new DeliveryReleased(ClientId, entry.Sequence));
+            }
+
             Connection?.EnqueueAck(PacketType.PubRel, packetId, ReasonCode.Success);
             return true;
         }
@@ -128,8 +135,9 @@ internal sealed partial class Session
 
         lock (Gate)
         {
-            if (RemoveInflight(packetId))
+            if (RemoveInflight(packetId, out var entry))
             {
+                RecordCompleted(entry.Sequence);
                 PumpPending();
             }
         }
@@ -170,11 +178,18 @@ internal sealed partial class Session
         }
     }
 
-    private void SendNow(MqttConnection connection, ApplicationMessage message, QualityOfService qos, bool retain, uint[]? subscriptionIdentifiers)
+    private void SendNow(MqttConnection connection, ApplicationMessage message, QualityOfService qos, bool retain, uint[]? subscriptionIdentifiers, long sequence, bool fromQueue)
     {
         var packetId = NextPacketId();
-        _inflight[packetId] = new InflightMessage(message, qos, retain, subscriptionIdentifiers, Released: false, ++_sendSequence);
+        _inflight[packetId] = new InflightMessage(message, qos, retain, subscriptionIdentifiers, Released: false, sequence);
         _inflightBytes += message.Payload.Length;
+        if (IsStored)
+        {
+            _broker.SubmitChange(fromQueue
+                ? new DeliverySent(ClientId, sequence, packetId)
+                : new DeliveryQueued(ClientId, ToStored(message, qos, retain, subscriptionIdentifiers, sequence, packetId, DeliveryState.Sent)));
+        }
+
         connection.EnqueuePublish(message, packetId, qos, retain, dup: false, subscriptionIdentifiers);
     }
 
@@ -199,16 +214,18 @@ internal sealed partial class Session
             _pendingBytes -= next.Message.Payload.Length;
             if (next.Message.IsExpired(now))
             {
+                RecordCompleted(next.Sequence);
                 continue;
             }
 
             if (next.QoS == QualityOfService.AtMostOnce)
             {
+                RecordCompleted(next.Sequence);
                 connection.EnqueuePublish(next.Message, 0, next.QoS, next.Retain, dup: false, next.SubscriptionIdentifiers);
             }
             else
             {
-                SendNow(connection, next.Message, next.QoS, next.Retain, next.SubscriptionIdentifiers);
+                SendNow(connection, next.Message, next.QoS, next.Retain, next.SubscriptionIdentifiers, next.Sequence, fromQueue: true);
             }
         }
     }
@@ -218,9 +235,9 @@ internal sealed partial class Session
         _inflight.Count < InflightLimit
         && (_broker.Options.MaxInflightBytes <= 0 || _inflightBytes < _broker.Options.MaxInflightBytes);
 
-    private bool RemoveInflight(ushort packetId)
+    private bool RemoveInflight(ushort packetId, out InflightMessage removed)
     {
-        if (!_inflight.Remove(packetId, out var removed))
+        if (!_inflight.Remove(packetId, out removed))
         {
             return false;
         }
@@ -242,7 +259,69 @@ internal sealed partial class Session
 
         _pending.Enqueue(delivery);
         _pendingBytes += delivery.Message.Payload.Length;
+        if (IsStored)
+        {
+            _broker.SubmitChange(new DeliveryQueued(ClientId, ToStored(delivery.Message, delivery.QoS, delivery.Retain, delivery.SubscriptionIdentifiers, delivery.Sequence, 0, DeliveryState.Queued)));
+        }
     }
+
+    /// <summary>Restore: deliveries read from the store, in sequence order, and incoming QoS 2 ids awaiting PUBREL.</summary>
+    public void RestoreDeliveries(IReadOnlyList<StoredDelivery> deliveries, IReadOnlyList<ushort> incomingQoS2, Dictionary<string, byte[]> topicCache)
+    {
+        lock (Gate)
+        {
+            foreach (var stored in deliveries)
+            {
+                var message = StoredMessageCodec.FromStored(stored.Message, topicCache);
+                uint[]? identifiers = stored.SubscriptionIdentifiers is { Count: > 0 } ids ? [.. ids] : null;
+                _broker.ObserveDeliverySequence(stored.Sequence);
+                if (stored.State == DeliveryState.Queued)
+                {
+                    _pending.Enqueue(new QueuedDelivery(message, stored.QoS, stored.Retain, identifiers, stored.Sequence));
+                    _pendingBytes += message.Payload.Length;
+                }
+                else
+                {
+                    _inflight[stored.PacketId] = new InflightMessage(message, stored.QoS, stored.Retain, identifiers, stored.State == DeliveryState.Released, stored.Sequence);
+                    _inflightBytes += message.Payload.Length;
+                }
+            }
+
+            foreach (var packetId in incomingQoS2)
+            {
+                IncomingQoS2.Add(packetId);
+            }
+        }
+    }
+
+    /// <summary>The sequence numbers of everything queued or in flight, for removing them from the store. Caller holds <see cref="Gate"/>.</summary>
+    public long[] DeliverySequences()
+    {
+        var sequences = new long[_pending.Count + _inflight.Count];
+        var i = 0;
+        foreach (var queued in _pending)
+        {
+            sequences[i++] = queued.Sequence;
+        }
+
+        foreach (var inflight in _inflight.Values)
+        {
+            sequences[i++] = inflight.Sequence;
+        }
+
+        return sequences;
+    }
+
+    private void RecordCompleted(long sequence)
+    {
+        if (IsStored)
+        {
+            _broker.SubmitChange(new DeliveryCompleted(ClientId, sequence));
+        }
+    }
+
+    private static StoredDelivery ToStored(ApplicationMessage message, QualityOfService qos, bool retain, uint[]? subscriptionIdentifiers, long sequence, ushort packetId, DeliveryState state) =>
+        new(sequence, StoredMessageCodec.ToStored(message), qos, retain, subscriptionIdentifiers, packetId, state);
 
     /// <summary>The next packet identifier not in use by an in-flight message; never 0 [MQTT-2.2.1-3].</summary>
     private ushort NextPacketId()
@@ -262,5 +341,5 @@ internal sealed partial class Session
     private readonly record struct InflightMessage(
         ApplicationMessage Message, QualityOfService QoS, bool Retain, uint[]? SubscriptionIdentifiers, bool Released, long Sequence);
 
-    private readonly record struct QueuedDelivery(ApplicationMessage Message, QualityOfService QoS, bool Retain, uint[]? SubscriptionIdentifiers);
+    private readonly record struct QueuedDelivery(ApplicationMessage Message, QualityOfService QoS, bool Retain, uint[]? SubscriptionIdentifiers, long Sequence);
 }

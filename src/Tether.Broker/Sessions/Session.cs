@@ -50,6 +50,12 @@ internal sealed partial class Session
 
     public bool ExpiresWhenDisconnected => ExpiryIntervalSeconds == 0;
 
+    /// <summary>Whether the session has a row in a durable store, so its deliveries are recorded there. Written under <see cref="Gate"/>.</summary>
+    public bool IsStored { get; set; }
+
+    /// <summary>Restore: the session is offline since <paramref name="disconnectedAt"/>.</summary>
+    public void RestoreOffline(DateTimeOffset disconnectedAt) => DisconnectedAt = disconnectedAt;
+
     /// <summary>Attaches a connection; the caller holds <see cref="Gate"/>.</summary>
     public void Attach(MqttConnection connection)
     {

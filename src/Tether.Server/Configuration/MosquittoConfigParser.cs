@@ -88,6 +88,9 @@ public static class MosquittoConfigParser
         private string? _pidFile;
         private string? _user;
         private string? _userSetAt;
+        private bool _persistence;
+        private string? _persistenceLocation;
+        private string? _persistenceFile;
         private int _webSocketsHeadersSize;
         private int? _webSocketsLogLevel;
         private LoggingSettings _logging = LoggingSettings.Default;
@@ -225,6 +228,25 @@ public static class MosquittoConfigParser
                 case "pid_file":
                     _pidFile = line.Rest();
                     break;
+
+                // Persistence: Tether writes every change as it happens (see docs/PERSISTENCE.md).
+                case "persistence":
+                    _persistence = line.Bool();
+                    break;
+                case "persistence_location":
+                    _persistenceLocation = line.Rest();
+                    break;
+                case "persistence_file":
+                    _persistenceFile = line.Rest();
+                    break;
+                case "autosave_interval":
+                    line.Int(line.Single(), 0, int.MaxValue, "a number of seconds (or changes, with autosave_on_changes)");
+                    _warnings.Add($"'autosave_interval' on {line.Where} has no effect: Tether commits every change to its store before acknowledging it.");
+                    break;
+                case "autosave_on_changes":
+                    line.Bool();
+                    _warnings.Add($"'autosave_on_changes' on {line.Where} has no effect: Tether commits every change to its store before acknowledging it.");
+                    break;
                 case "max_keepalive":
                     // Mosquitto 2.0 refuses values below 10 seconds.
                     _broker = _broker with { MaxKeepAliveSeconds = (ushort)line.Int(line.Single(), 10, 65535, "a number of seconds from 10 to 65535") };
@@ -347,6 +369,7 @@ public static class MosquittoConfigParser
                 PidFile = _pidFile,
                 User = _user,
                 UserSetAt = _userSetAt,
+                Persistence = new PersistenceSettings(_persistence, _persistenceLocation, _persistenceFile),
                 WebSocketsHeadersSize = _webSocketsHeadersSize,
                 WebSocketsLogLevel = _webSocketsLogLevel,
                 PerListenerSettings = _perListenerSettings,
@@ -804,13 +827,13 @@ public static class MosquittoConfigParser
     private static readonly HashSet<string> MosquittoOnlyOptions = new(StringComparer.Ordinal)
     {
         "address", "addresses", "allow_duplicate_messages", "auth_plugin", "auth_plugin_deny_special_chars",
-        "autosave_interval", "autosave_on_changes", "check_retain_source",
+        "check_retain_source",
         "cleansession", "clientid", "connection", "dhparamfile",
         "enable_control_api", "global_max_clients", "global_max_connections", "http_dir", "idle_timeout",
         "keepalive_interval", "listener_allow_anonymous", "listener_auto_id_prefix", "local_cleansession",
         "local_clientid", "local_password", "local_username", "memory_limit",
         "mount_point", "notification_topic", "notifications", "notifications_local_only", "ocsp_stapling", "password",
-        "persistence", "persistence_file", "persistence_location", "plugin", "plugin_load",
+        "plugin", "plugin_load",
         "plugin_use", "psk_file", "psk_hint", "remote_clientid", "remote_password", "remote_username",
         "restart_timeout", "retry_interval", "round_robin", "start_type", "store_clean_interval", "threshold", "tls_engine",
         "tls_engine_kpass_sha1", "tls_keyform", "topic", "try_private", "use_username_as_clientid", "username", "websockets_origin", "accept_protocol_versions",

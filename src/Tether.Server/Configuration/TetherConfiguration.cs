@@ -43,6 +43,9 @@ public sealed record TetherConfiguration
     /// <summary><c>pid_file</c>: where the process id is written at start-up (and removed at shutdown); null = no pid file.</summary>
     public string? PidFile { get; init; }
 
+    /// <summary><c>persistence</c>, <c>persistence_location</c>, <c>persistence_file</c>: whether and where the durable store lives.</summary>
+    public PersistenceSettings Persistence { get; init; } = PersistenceSettings.Off;
+
     /// <summary>
     /// <c>websockets_headers_size</c>: the most bytes of HTTP request headers a WebSocket listener accepts (larger
     /// requests get 431); 0 = Kestrel's default of 32 KB.

@@ -40,4 +40,8 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "Graceful shutdown timed out; closing the remaining connections.")]
     public static partial void ShutdownTimedOut(ILogger logger);
+
+    // Mosquitto's wording at start-up when it reads its persistence file.
+    [LoggerMessage(EventId = 1090, Level = LogLevel.Information, Message = "Restoring persistent state from {Path}: {Retained} retained messages, {Sessions} sessions.")]
+    public static partial void RestoredStore(ILogger logger, string path, int retained, int sessions);
 }

@@ -11,6 +11,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Tether.Broker;
+using Tether.Broker.Persistence;
+using Tether.Persistence;
 
 namespace Tether.Server;
 
@@ -30,6 +32,7 @@ public sealed partial class TetherServer : IAsyncDisposable
     private readonly MosquittoTopicLoggerProvider? _logTopic;
     private IReadOnlyList<BoundListener> _boundListeners = [];
     private readonly TetherServerOptions _options;
+    private readonly IBrokerStore _store;
     private int _state; // 0 created, 1 started, 2 stopped
 
     /// <summary>Builds the server; nothing listens until <see cref="StartAsync"/>.</summary>
@@ -44,13 +47,16 @@ public sealed partial class TetherServer : IAsyncDisposable
 
         // Password and ACL files load before anything else, so that a bad file stops start-up like a bad config line.
         _security = CreateSecurity(configuration);
+
+        // So does the store: a damaged or foreign file stops start-up here, untouched (BrokerStoreException).
+        _store = configuration.Persistence.Enabled ? SqliteBrokerStore.Open(configuration.Persistence.StorePath) : InMemoryBrokerStore.Instance;
         var time = options.TimeProvider ?? TimeProvider.System;
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "tether" });
         builder.WebHost.UseKestrelCore();
         builder.Services.AddSingleton(time);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
-        builder.Services.AddSingleton(sp => new MqttBroker(configuration.Broker, time, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(sp => new MqttBroker(configuration.Broker, time, sp.GetRequiredService<ILoggerFactory>(), _store));
         builder.Services.AddHostedService<BrokerShutdownService>();
         builder.Services.Configure<SocketTransportOptions>(o => o.CreateBoundListenSocket = CreateBoundListenSocket);
         _logTopic = ConfigureLogging(builder.Logging, configuration.Logging, time, _logFiles);
@@ -123,6 +129,12 @@ public sealed partial class TetherServer : IAsyncDisposable
 
         try
         {
+            if (_store is SqliteBrokerStore sqlite)
+            {
+                var (retained, sessions) = await Broker.RestoreAsync(cancellationToken).ConfigureAwait(false);
+                ServerLog.RestoredStore(_logger, sqlite.Path, retained, sessions);
+            }
+
             await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (FindPortInUse(e) is { } portInUse && !ReferenceEquals(portInUse, e))
@@ -189,6 +201,9 @@ public sealed partial class TetherServer : IAsyncDisposable
         }
 
         await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+
+        // Every connection has ended and saved its session: commit the last batch and close the file.
+        await _store.DisposeAsync().ConfigureAwait(false);
         DeletePidFile();
         ServerLog.Terminating(_logger, TetherVersion.Current);
     }
@@ -199,6 +214,9 @@ public sealed partial class TetherServer : IAsyncDisposable
         _reloadSignal?.Dispose();
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+
+        // A server never started still holds its store open; disposing twice is harmless.
+        await _store.DisposeAsync().ConfigureAwait(false);
     }
 
     private void CheckUser(bool runningAsRoot)

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
+using Tether.Broker.Persistence;
 using Tether.Protocol;
 
 namespace Tether.Broker.Tests.Support;
@@ -9,10 +10,10 @@ internal sealed class BrokerHarness : IAsyncDisposable
 {
     private int _connectionCount;
 
-    public BrokerHarness(BrokerOptions? options = null)
+    public BrokerHarness(BrokerOptions? options = null, IBrokerStore? store = null)
     {
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        Broker = new MqttBroker(options ?? BrokerOptions.Default with { SysIntervalSeconds = 0 }, Time);
+        Broker = new MqttBroker(options ?? BrokerOptions.Default with { SysIntervalSeconds = 0 }, Time, store: store);
     }
 
     public FakeTimeProvider Time { get; }

@@ -251,7 +251,8 @@ public class MosquittoConfigParserTests
     [InlineData("foo_bar 1", 1, "foo_bar", "Unknown option 'foo_bar'")]
     [InlineData("# c\nPORT 1883", 2, "PORT", "Unknown option 'PORT'")]
     [InlineData("\n\nmount_point site1/", 3, "mount_point", "Tether does not support option 'mount_point' yet (line 3 of /etc/mosquitto/mosquitto.conf); remove it")]
-    [InlineData("persistence true", 1, "persistence", "Tether does not support option 'persistence' yet")]
+    [InlineData("memory_limit 1000", 1, "memory_limit", "Tether does not support option 'memory_limit' yet")]
+    [InlineData("persistence maybe", 1, "persistence", "persistence")]
     [InlineData("bridge_cafile x", 1, "bridge_cafile", "Tether does not support option 'bridge_cafile' yet")]
     [InlineData("listener 9001\nprotocol websockets\nwebsockets_ping_interval -1", 3, "websockets_ping_interval", "Invalid value '-1'")]
     [InlineData("protocol http", 1, "protocol", "invalid protocol 'http'")]
@@ -354,10 +355,33 @@ public class MosquittoConfigParserTests
     }
 
     [Fact]
-    public void Examples_seed_config_is_refused_only_for_features_to_come()
+    public void Examples_seed_config_parses_with_persistence_in_tether_db_under_its_location()
     {
         var path = Path.Combine(AppContext.BaseDirectory, "examples", "seed", "mosquitto.conf");
-        var error = Assert.Throws<MosquittoConfigException>(() => MosquittoConfigParser.ParseFile(path));
-        Assert.Contains("does not support", error.Message, StringComparison.Ordinal);
+        var config = MosquittoConfigParser.ParseFile(path);
+        Assert.True(config.Persistence.Enabled);
+        Assert.Equal("/mosquitto/data/tether.db", config.Persistence.StorePath);
+    }
+
+    [Theory]
+    [InlineData("", false, "tether.db")]
+    [InlineData("persistence true", true, "tether.db")]
+    [InlineData("persistence true\npersistence_location /var/lib/tether/", true, "/var/lib/tether/tether.db")]
+    [InlineData("persistence true\npersistence_file broker.db\npersistence_location data", true, "data/broker.db")]
+    [InlineData("persistence false\npersistence_file broker.db", false, "broker.db")]
+    public void Persistence_options_name_the_store_file(string text, bool enabled, string storePath)
+    {
+        var config = MosquittoConfigParser.Parse(text, "test.conf");
+        Assert.Equal(enabled, config.Persistence.Enabled);
+        Assert.Equal(storePath, config.Persistence.StorePath);
+    }
+
+    [Theory]
+    [InlineData("autosave_interval 1800")]
+    [InlineData("autosave_on_changes true")]
+    public void Autosave_options_are_accepted_with_a_warning_that_they_have_no_effect(string line)
+    {
+        var config = MosquittoConfigParser.Parse(line, "test.conf");
+        Assert.Contains(config.Warnings, w => w.Contains("has no effect", StringComparison.Ordinal));
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text.RegularExpressions;
 using MQTTnet;
 using MQTTnet.Formatter;
 using Tether.Server.Security;
@@ -22,10 +21,10 @@ public class Password_File_Tests
         await using var test = new SecurityTestServer();
         await File.WriteAllTextAsync(test.PasswordFile, PasswordFile_Tests.MosquittoPasswdFile + TetherPasswdLine("bob", "hunter2") + "\n");
 
-        // The seed's file with its paths and fixed ports adapted. Dropped because Tether refuses them for now (each has
-        // its own error test): persistence and persistence_location (persistence is a later issue).
+        // The seed's file with its paths and fixed ports adapted.
         var seed = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "examples", "seed", "mosquitto.conf"));
-        var config = Regex.Replace(seed, @"^(persistence|persistence_location)\b.*$", "# (dropped) $0", RegexOptions.Multiline)
+        var config = seed
+            .Replace("/mosquitto/data/", test.Directory + Path.DirectorySeparatorChar, StringComparison.Ordinal)
             .Replace("/mosquitto/config/passwd", test.PasswordFile, StringComparison.Ordinal)
             .Replace("/mosquitto/log/mosquitto.log", Path.Combine(test.Directory, "mosquitto.log"), StringComparison.Ordinal)
             .Replace("port 1883", "port " + FreePort(), StringComparison.Ordinal)

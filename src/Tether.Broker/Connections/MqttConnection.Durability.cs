@@ -1,0 +1,55 @@
+using Tether.Broker.Persistence;
+using Tether.Protocol;
+
+namespace Tether.Broker;
+
+/// <summary>
+/// Acknowledgements that wait for the store: a PUBACK, PUBREC or PUBCOMP goes out only once everything its packet
+/// changed in the durable store is committed, so an acknowledged message survives a crash. The read loop never
+/// waits: the acknowledgement is handed to the store and enqueued from its commit callback.
+/// </summary>
+internal sealed partial class MqttConnection : IStoreCommitListener
+{
+    // Acknowledgements handed to the store and not yet enqueued. While any are outstanding, later ones queue
+    // behind them even when they changed nothing, so a publisher gets its acknowledgements in order [MQTT-4.6.0-2].
+    private int _acknowledgementsAwaitingCommit;
+
+    /// <summary>Enqueues an acknowledgement now, or once the changes this thread just submitted are committed.</summary>
+    private void EnqueueAckAfterCommit(PacketType type, ushort packetId, ReasonCode reasonCode)
+    {
+        if (!MqttBroker.TakeSubmittedChange() && Volatile.Read(ref _acknowledgementsAwaitingCommit) == 0)
+        {
+            EnqueueAck(type, packetId, reasonCode);
+            return;
+        }
+
+        Interlocked.Increment(ref _acknowledgementsAwaitingCommit);
+        _broker.Store.WhenCommitted(this, ((long)type << 24) | ((long)reasonCode << 16) | packetId);
+    }
+
+    void IStoreCommitListener.OnCommitted(long token)
+    {
+        // Enqueued before the count drops, so an acknowledgement that sees zero comes after this one.
+        EnqueueAck((PacketType)(token >> 24), (ushort)token, (ReasonCode)(byte)(token >> 16));
+        Interlocked.Decrement(ref _acknowledgementsAwaitingCommit);
+    }
+
+    /// <summary>Frees an incoming QoS 2 packet identifier; returns whether it was held.</summary>
+    private bool ReleaseIncomingQoS2(Session session, ushort packetId)
+    {
+        lock (session.Gate)
+        {
+            if (!session.IncomingQoS2.Remove(packetId))
+            {
+                return false;
+            }
+
+            if (session.IsStored)
+            {
+                _broker.SubmitChange(new IncomingQoS2Released(session.ClientId, packetId));
+            }
+
+            return true;
+        }
+    }
+}

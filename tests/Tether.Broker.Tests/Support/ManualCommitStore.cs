@@ -1,0 +1,70 @@
+using Tether.Broker.Persistence;
+
+namespace Tether.Broker.Tests.Support;
+
+/// <summary>A durable store whose commits the test triggers: what waits for a commit stays waiting until <see cref="CommitAll"/>.</summary>
+internal sealed class ManualCommitStore(StoredState? initial = null) : IBrokerStore
+{
+    private readonly Lock _gate = new();
+    private readonly List<StoreChange> _submitted = [];
+    private readonly List<(IStoreCommitListener Listener, long Token)> _waiting = [];
+
+    public bool IsDurable => true;
+
+    public List<StoreChange> Committed { get; } = [];
+
+    public IReadOnlyList<StoreChange> Submitted
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _submitted];
+            }
+        }
+    }
+
+    public Task<StoredState> LoadAsync(CancellationToken cancellationToken) => Task.FromResult(initial ?? StoredState.Empty);
+
+    public void Submit(StoreChange change)
+    {
+        lock (_gate)
+        {
+            _submitted.Add(change);
+        }
+    }
+
+    public void WhenCommitted(IStoreCommitListener listener, long token)
+    {
+        lock (_gate)
+        {
+            _waiting.Add((listener, token));
+        }
+    }
+
+    /// <summary>Commits everything submitted so far and tells the listeners, in order.</summary>
+    public void CommitAll()
+    {
+        List<(IStoreCommitListener Listener, long Token)> waiting;
+        lock (_gate)
+        {
+            Committed.AddRange(_submitted);
+            _submitted.Clear();
+            waiting = [.. _waiting];
+            _waiting.Clear();
+        }
+
+        foreach (var (listener, token) in waiting)
+        {
+            listener.OnCommitted(token);
+        }
+    }
+
+    public Task FlushAsync(CancellationToken cancellationToken)
+    {
+        CommitAll();
+        return Task.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
