@@ -52,6 +52,8 @@ internal static class BrokerCommand
             testConfig,
         };
         root.Subcommands.Add(PasswdCommand.Create(Console.Out, error, Console.In));
+        root.Subcommands.Add(PubCommand.Create(Console.Out, error, Console.OpenStandardInput()));
+        root.Subcommands.Add(SubCommand.Create(Console.OpenStandardOutput(), error));
         foreach (var option in root.Options)
         {
             if (option is VersionOption version)
