@@ -75,8 +75,11 @@ public sealed partial class MqttClient
         var result = ToResult(connAck);
         ClientId = result.AssignedClientId ?? _options.ClientId;
         var connection = new Connection(transport, reader, version);
+        bool abandoned;
         lock (_gate)
         {
+            // DisconnectAsync ran while this reconnect was under way: it found no connection to close, so close this one.
+            abandoned = isReconnect && _closedByUser;
             _receiveMaximum = result.ReceiveMaximum;
             if (!result.SessionPresent)
             {
@@ -84,7 +87,16 @@ public sealed partial class MqttClient
                 _incomingExactlyOnce.Clear();
             }
 
-            _connection = connection;
+            if (!abandoned)
+            {
+                _connection = connection;
+            }
+        }
+
+        if (abandoned)
+        {
+            await transport.DisposeAsync().ConfigureAwait(false);
+            throw new OperationCanceledException("The client was disconnected while reconnecting.", cancellationToken);
         }
 
         SignalWindow();
