@@ -17,6 +17,16 @@ internal static class ConnectErrors
 
     public static int Report(Exception e, TextWriter error, bool quiet, bool isPub)
     {
+        // ws:// and wss:// wrap the socket or TLS failure (WebSocketException → HttpRequestException → SocketException).
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is SocketException or AuthenticationException)
+            {
+                e = inner;
+                break;
+            }
+        }
+
         switch (e)
         {
             case MqttConnectException refused:
