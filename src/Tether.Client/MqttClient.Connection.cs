@@ -80,7 +80,7 @@ public sealed partial class MqttClient
         {
             // DisconnectAsync ran while this reconnect was under way: it found no connection to close, so close this one.
             abandoned = isReconnect && _closedByUser;
-            _receiveMaximum = result.ReceiveMaximum;
+            _receiveMaximum = Math.Max(1, Math.Min(result.ReceiveMaximum, _options.MaxInflight));
             if (!result.SessionPresent)
             {
                 // The server starts afresh, so it will not resend a QoS 2 message whose PUBREL is pending [MQTT-4.4.0-1].

@@ -61,6 +61,13 @@ public sealed record MqttClientOptions
     /// </summary>
     public int OfflineQueueLimit { get; init; } = 10_000;
 
+    /// <summary>
+    /// Most QoS 1 and 2 publishes awaiting acknowledgement at once; the server's receive maximum (5.0) lowers it.
+    /// 20 is libmosquitto's default, and what a 3.1.1 server that cannot announce a limit (Mosquitto's and Tether's
+    /// <c>max_inflight_messages</c>) is likely to accept.
+    /// </summary>
+    public int MaxInflight { get; init; } = 20;
+
     /// <summary>How many received messages wait for <see cref="MqttClient.ReadMessagesAsync"/> before reading from the server pauses.</summary>
     public int ReceiveBufferLimit { get; init; } = 1_000;
 

@@ -23,6 +23,7 @@ internal static class PubCommand
         var wholeInput = new Option<bool>("--stdin-file", "-s") { Description = "Read the message from stdin, sending the entire input as a message." };
         var nullMessage = new Option<bool>("--null-message", "-n") { Description = "Send a null (zero length) message." };
         var retain = new Option<bool>("--retain", "-r") { Description = "Message should be retained." };
+        var maxInflight = new Option<int>("--max-inflight", "-M") { Description = "The maximum inflight messages for QoS 1/2. Defaults to 20.", DefaultValueFactory = _ => 20, HelpName = "N" };
         var repeat = new Option<int>("--repeat") { Description = "With -f, -m or -s: publish the message N times.", DefaultValueFactory = _ => 1, HelpName = "N" };
         var command = new Command("pub", "Publish one message, a file, or stdin line by line, like mosquitto_pub.\n"
             + "Usage: tether pub {[-h host] [-p port] [-u username] [-P password] -t topic | -L URL} {-f file | -l | -n | -m message | -s} [-q qos] [-r]");
@@ -39,6 +40,7 @@ internal static class PubCommand
         command.Options.Add(nullMessage);
         command.Options.Add(retain);
         command.Options.Add(repeat);
+        command.Options.Add(maxInflight);
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (parse.GetValue(common.PrintVersion))
@@ -81,7 +83,7 @@ internal static class PubCommand
             var lineMode = parse.GetValue(lines);
 
             // One message: like mosquitto_pub, fail rather than wait for a broker that went away. Line mode keeps going.
-            options = options with { Reconnect = options.Reconnect with { Enabled = lineMode } };
+            options = options with { Reconnect = options.Reconnect with { Enabled = lineMode }, MaxInflight = Math.Max(1, parse.GetValue(maxInflight)) };
             byte[] payload;
             try
             {
