@@ -58,6 +58,20 @@ public sealed class PublishSubscribe_Tests
     }
 
     [Fact]
+    public async Task A_burst_of_QoS2_publishes_from_a_311_client_stays_within_the_brokers_inflight_limit()
+    {
+        // 3.1.1 has no receive maximum in CONNACK; Tether (max_inflight_messages 20) disconnects a client with more
+        // unreleased QoS 2 messages, so the client's own window (MaxInflight, 20) must keep the burst under it.
+        await using var broker = await TestBroker.StartAsync();
+        await using var client = new MqttClient(broker.ClientOptions(ProtocolVersion.V311) with { ClientId = "burst" });
+        var events = new ClientEvents(client);
+        await client.ConnectAsync().WaitAsync(TestBroker.Timeout);
+        var publishes = Enumerable.Range(0, 200).Select(i => client.PublishAsync("burst", "x", QualityOfService.ExactlyOnce)).ToArray();
+        await Task.WhenAll(publishes).WaitAsync(TestBroker.Timeout);
+        Assert.DoesNotContain(events.All, e => e is MqttDisconnectedEventArgs);
+    }
+
+    [Fact]
     public async Task MQTT5_properties_travel_with_the_message()
     {
         await using var broker = await TestBroker.StartAsync();
