@@ -7,7 +7,7 @@ public sealed partial class MqttClient
     {
         if (Interlocked.CompareExchange(ref _reconnecting, 1, 0) == 0)
         {
-            _ = ReconnectLoopAsync(cause, _lifetime.Token);
+            _reconnectLoop = ReconnectLoopAsync(cause, _lifetime.Token);
         }
     }
 

@@ -38,6 +38,7 @@ public sealed partial class MqttClient : IAsyncDisposable
     private Connection? _connection;
     private CancellationTokenSource _lifetime = new();
     private int _reconnecting;
+    private Task _reconnectLoop = Task.CompletedTask;
     private bool _closedByUser;
     private bool _disposed;
 
@@ -96,9 +97,9 @@ public sealed partial class MqttClient : IAsyncDisposable
     public async Task<MqttConnectResult> ConnectAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (IsConnected)
+        if (IsConnected || Volatile.Read(ref _reconnecting) != 0)
         {
-            throw new InvalidOperationException("The client is already connected.");
+            throw new InvalidOperationException("The client is already connected or reconnecting.");
         }
 
         lock (_gate)
@@ -128,6 +129,9 @@ public sealed partial class MqttClient : IAsyncDisposable
         }
 
         await _lifetime.CancelAsync().ConfigureAwait(false);
+
+        // The loop ends at its next wait (it catches the cancellation); after this no reconnect is under way.
+        await _reconnectLoop.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (connection is not null && !connection.IsLost)
         {
             try
