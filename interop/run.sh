@@ -376,28 +376,27 @@ wait_for_line() {
 	fail "no line '$2' within 20 s: $(head -c 300 "$1" | tr '\n' ';')"
 }
 
-# tether_pub_to_mosquitto_sub PORT: tether pub -m at QoS 0/1/2 (3.1.1 and 5.0), -n and -l reach mosquitto_sub -v
+# tether_pub_to_mosquitto_sub PORT: tether pub -m, -L with -n (5.0, QoS 2) and -l (QoS 1) reach mosquitto_sub -v
 # in order. A retained "ready" message, printed first, shows mosquitto_sub's subscription is in place.
 tether_pub_to_mosquitto_sub() {
 	local port="$1" topic out pid rc
 	topic="interop/tether-pub/$(rand)"
 	out="$WORK_CHECK/msub-$port.out"
 	timeout 10 mosquitto_pub -h "$HOST" -p "$port" -t "$topic/r" -m ready -r -q 1 || fail "could not publish the retained marker"
-	timeout 30 mosquitto_sub -h "$HOST" -p "$port" -q 2 -t "$topic/#" -v -C 7 >"$out" 2>"$out.err" &
+	timeout 35 mosquitto_sub -h "$HOST" -p "$port" -q 2 -t "$topic/#" -v -C 5 >"$out" 2>"$out.err" &
 	pid=$!
 	SUB_PIDS+=("$pid")
 	wait_for_line "$out" "$topic/r ready" "$pid"
+	# Three processes only: each dotnet start costs seconds on a loaded machine, and the check has 40 s.
 	tether_cli pub -h "$HOST" -p "$port" -t "$topic/a" -m "zero qos" -q 0 || fail "tether pub -q 0 failed on port $port"
-	tether_cli pub -h "$HOST" -p "$port" -V mqttv5 -t "$topic/b" -m "one" -q 1 || fail "tether pub -V mqttv5 -q 1 failed"
-	tether_cli pub -L "mqtt://$HOST:$port/$topic/c" -m "two" -q 2 || fail "tether pub -L -q 2 failed"
-	tether_cli pub -h "$HOST" -p "$port" -t "$topic/d" -n -q 1 || fail "tether pub -n failed"
+	tether_cli pub -L "mqtt://$HOST:$port/$topic/d" -V mqttv5 -n -q 2 || fail "tether pub -L -V mqttv5 -n -q 2 failed"
 	printf 'line 1\nline 2\n' | tether_cli pub -h "$HOST" -p "$port" -t "$topic/l" -l -q 1 || fail "tether pub -l failed"
 	rc=0
 	wait "$pid" || rc=$?
-	[ "$rc" = 0 ] || fail "mosquitto_sub -C 7 exited with $rc: $(head -c 300 "$out" "$out.err" | tr '\n' ';')"
+	[ "$rc" = 0 ] || fail "mosquitto_sub -C 5 exited with $rc: $(head -c 300 "$out" "$out.err" | tr '\n' ';')"
 	timeout 10 mosquitto_pub -h "$HOST" -p "$port" -t "$topic/r" -n -r -q 1 || true
-	expect_lines "$out" "$(printf '%s/r ready\n%s/a zero qos\n%s/b one\n%s/c two\n%s/d (null)\n%s/l line 1\n%s/l line 2' \
-		"$topic" "$topic" "$topic" "$topic" "$topic" "$topic" "$topic")"
+	expect_lines "$out" "$(printf '%s/r ready\n%s/a zero qos\n%s/d (null)\n%s/l line 1\n%s/l line 2' \
+		"$topic" "$topic" "$topic" "$topic" "$topic")"
 }
 
 # mosquitto_pub_to_tether_sub PORT: tether sub -v -C prints what mosquitto_pub sends (3.1.1 and 5.0, QoS 0/1/2,
@@ -407,7 +406,7 @@ mosquitto_pub_to_tether_sub() {
 	topic="interop/tether-sub/$(rand)"
 	out="$WORK_CHECK/tsub-$port.out"
 	timeout 10 mosquitto_pub -h "$HOST" -p "$port" -t "$topic/r" -m ready -r -q 1 || fail "could not publish the retained marker"
-	timeout 30 dotnet "$TETHER_DLL" sub -h "$HOST" -p "$port" -q 2 -t "$topic/#" -v -C 5 >"$out" 2>"$out.err" &
+	timeout 35 dotnet "$TETHER_DLL" sub -h "$HOST" -p "$port" -q 2 -t "$topic/#" -v -C 5 >"$out" 2>"$out.err" &
 	pid=$!
 	SUB_PIDS+=("$pid")
 	wait_for_line "$out" "$topic/r ready" "$pid"
