@@ -414,6 +414,116 @@ check_tls_identity_as_username() {
 	timeout 10 mosquitto_pub "${tls[@]}" --cert "$d/noname.crt" --key "$d/noname.key" -V mqttv5 -t alice/1 -m x 2>/dev/null || rc=$?
 	[ "$rc" = 134 ] || fail "no CN, 5.0: expected CONNACK 134 (bad user name or password), got exit code $rc"
 }
+
+# ---------------------------------------------------------------------------------------------
+# Checks: `tether pub` / `tether sub` (Tether's client library) with mosquitto_sub / mosquitto_pub,
+# against the broker under test and against Debian's Mosquitto started inside the check.
+# ---------------------------------------------------------------------------------------------
+
+tether_cli() { timeout 20 dotnet "$TETHER_DLL" "$@"; }
+
+# with_debian_mosquitto FUNC: runs "FUNC PORT" against /usr/sbin/mosquitto on a free port, then stops it.
+with_debian_mosquitto() {
+	[ -x /usr/sbin/mosquitto ] || fail "Debian's mosquitto is not installed (/usr/sbin/mosquitto)"
+	local port
+	port="$(free_port_check)"
+	MOSQ_PID=""
+	trap '[ -z "$MOSQ_PID" ] || kill -TERM -- "-$MOSQ_PID" 2>/dev/null || true; cleanup_subs' EXIT
+	setsid /usr/sbin/mosquitto -p "$port" </dev/null >"$WORK_CHECK/debian-mosquitto.log" 2>&1 &
+	MOSQ_PID=$!
+	for _ in $(seq 1 50); do
+		(exec 3<>"/dev/tcp/$HOST/$port") 2>/dev/null && break
+		kill -0 "$MOSQ_PID" 2>/dev/null || fail "Debian's mosquitto exited: $(tail -n 3 "$WORK_CHECK/debian-mosquitto.log" | tr '\n' ' ')"
+		sleep 0.1
+	done
+	"$1" "$port"
+	kill -TERM -- "-$MOSQ_PID" 2>/dev/null || true
+	MOSQ_PID=""
+}
+
+# wait_for_line FILE LINE PID: bounded wait until FILE holds LINE, failing early if PID exits.
+wait_for_line() {
+	for _ in $(seq 1 200); do
+		grep -qxF "$2" "$1" 2>/dev/null && return 0
+		kill -0 "$3" 2>/dev/null || fail "subscriber exited before printing '$2': $(head -c 300 "$1" "$1.err" | tr '\n' ' ')"
+		sleep 0.1
+	done
+	fail "no line '$2' within 20 s: $(head -c 300 "$1" | tr '\n' ';')"
+}
+
+# tether_pub_to_mosquitto_sub PORT: tether pub -m, -L with -n (5.0, QoS 2) and -l (QoS 1) reach mosquitto_sub -v
+# in order. A retained "ready" message, printed first, shows mosquitto_sub's subscription is in place.
+tether_pub_to_mosquitto_sub() {
+	local port="$1" topic out pid rc
+	topic="interop/tether-pub/$(rand)"
+	out="$WORK_CHECK/msub-$port.out"
+	timeout 10 mosquitto_pub -h "$HOST" -p "$port" -t "$topic/r" -m ready -r -q 1 || fail "could not publish the retained marker"
+	timeout 35 mosquitto_sub -h "$HOST" -p "$port" -q 2 -t "$topic/#" -v -C 5 >"$out" 2>"$out.err" &
+	pid=$!
+	SUB_PIDS+=("$pid")
+	wait_for_line "$out" "$topic/r ready" "$pid"
+	# Three processes only: each dotnet start costs seconds on a loaded machine, and the check has 40 s.
+	tether_cli pub -h "$HOST" -p "$port" -t "$topic/a" -m "zero qos" -q 0 || fail "tether pub -q 0 failed on port $port"
+	tether_cli pub -L "mqtt://$HOST:$port/$topic/d" -V mqttv5 -n -q 2 || fail "tether pub -L -V mqttv5 -n -q 2 failed"
+	printf 'line 1\nline 2\n' | tether_cli pub -h "$HOST" -p "$port" -t "$topic/l" -l -q 1 || fail "tether pub -l failed"
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" = 0 ] || fail "mosquitto_sub -C 5 exited with $rc: $(head -c 300 "$out" "$out.err" | tr '\n' ';')"
+	timeout 10 mosquitto_pub -h "$HOST" -p "$port" -t "$topic/r" -n -r -q 1 || true
+	expect_lines "$out" "$(printf '%s/r ready\n%s/a zero qos\n%s/d (null)\n%s/l line 1\n%s/l line 2' \
+		"$topic" "$topic" "$topic" "$topic" "$topic")"
+}
+
+# mosquitto_pub_to_tether_sub PORT: tether sub -v -C prints what mosquitto_pub sends (3.1.1 and 5.0, QoS 0/1/2,
+# empty payload) in order and exits 0; tether sub -W exits 27 with "Timed out", as mosquitto_sub does.
+mosquitto_pub_to_tether_sub() {
+	local port="$1" topic out pid rc
+	topic="interop/tether-sub/$(rand)"
+	out="$WORK_CHECK/tsub-$port.out"
+	timeout 10 mosquitto_pub -h "$HOST" -p "$port" -t "$topic/r" -m ready -r -q 1 || fail "could not publish the retained marker"
+	timeout 35 dotnet "$TETHER_DLL" sub -h "$HOST" -p "$port" -q 2 -t "$topic/#" -v -C 5 >"$out" 2>"$out.err" &
+	pid=$!
+	SUB_PIDS+=("$pid")
+	wait_for_line "$out" "$topic/r ready" "$pid"
+	timeout 10 mosquitto_pub -h "$HOST" -p "$port" -t "$topic/a" -m "hello world" -q 0 || fail "mosquitto_pub -q 0 failed"
+	timeout 10 mosquitto_pub -h "$HOST" -p "$port" -V mqttv5 -t "$topic/b" -m "five" -q 1 || fail "mosquitto_pub -V mqttv5 failed"
+	timeout 10 mosquitto_pub -h "$HOST" -p "$port" -t "$topic/c" -m "two" -q 2 || fail "mosquitto_pub -q 2 failed"
+	timeout 10 mosquitto_pub -h "$HOST" -p "$port" -t "$topic/d" -n -q 1 || fail "mosquitto_pub -n failed"
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" = 0 ] || fail "tether sub -C 5 exited with $rc: $(head -c 300 "$out" "$out.err" | tr '\n' ';')"
+	timeout 10 mosquitto_pub -h "$HOST" -p "$port" -t "$topic/r" -n -r -q 1 || true
+	expect_lines "$out" "$(printf '%s/r ready\n%s/a hello world\n%s/b five\n%s/c two\n%s/d (null)' \
+		"$topic" "$topic" "$topic" "$topic" "$topic")"
+	rc=0
+	tether_cli sub -h "$HOST" -p "$port" -t "$topic/none" -W 1 >"$out.w" 2>&1 || rc=$?
+	[ "$rc" = 27 ] || fail "tether sub -W 1 exited with $rc, expected 27 as mosquitto_sub: $(cat "$out.w")"
+	[ "$(cat "$out.w")" = "Timed out" ] || fail "tether sub -W 1 printed: $(cat "$out.w")"
+}
+
+check_tether_pub_to_mosquitto_sub() { tether_pub_to_mosquitto_sub "$BROKER_PORT"; }
+check_tether_pub_to_mosquitto_sub_on_debian_mosquitto() { with_debian_mosquitto tether_pub_to_mosquitto_sub; }
+check_mosquitto_pub_to_tether_sub() { mosquitto_pub_to_tether_sub "$BROKER_PORT"; }
+check_mosquitto_pub_to_tether_sub_on_debian_mosquitto() { with_debian_mosquitto mosquitto_pub_to_tether_sub; }
+
+# tether pub and tether sub over ws:// to the broker's WebSocket listener.
+check_tether_pub_sub_websocket() {
+	local topic out pid rc
+	topic="interop/tether-ws/$(rand)"
+	out="$WORK_CHECK/ws.out"
+	mpub -t "$topic/r" -m ready -r -q 1 || fail "could not publish the retained marker"
+	timeout 30 dotnet "$TETHER_DLL" sub -L "ws://$HOST:$BROKER_WS_PORT/mqtt" -V mqttv5 -t "$topic/#" -v -C 2 >"$out" 2>"$out.err" &
+	pid=$!
+	SUB_PIDS+=("$pid")
+	wait_for_line "$out" "$topic/r ready" "$pid"
+	tether_cli pub -L "ws://$HOST:$BROKER_WS_PORT/mqtt" -t "$topic/w" -m "over ws" -q 1 || fail "tether pub over ws failed"
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" = 0 ] || fail "tether sub over ws exited with $rc: $(cat "$out.err")"
+	mpub -t "$topic/r" -n -r -q 1 || true
+	expect_lines "$out" "$(printf '%s/r ready\n%s/w over ws' "$topic" "$topic")"
+}
+
 free_port_check() {
 	"$PY" -c 'import socket
 s = socket.socket()
@@ -454,6 +564,9 @@ CHECKS=(
 	probe_ws_strict probe_tcp_v5
 	password_file_interop
 	tls_identity_as_username
+	tether_pub_to_mosquitto_sub tether_pub_to_mosquitto_sub_on_debian_mosquitto
+	mosquitto_pub_to_tether_sub mosquitto_pub_to_tether_sub_on_debian_mosquitto
+	tether_pub_sub_websocket
 	broker_still_running
 )
 

@@ -54,6 +54,8 @@ internal static class BrokerCommand
         root.Subcommands.Add(PasswdCommand.Create(Console.Out, error, Console.In));
         root.Subcommands.Add(Probe.ProbeCommand.Create(Console.Out, error));
         root.Subcommands.Add(Bench.BenchCommand.Create(Console.Out, error));
+        root.Subcommands.Add(PubCommand.Create(Console.Out, error, Console.OpenStandardInput()));
+        root.Subcommands.Add(SubCommand.Create(Console.OpenStandardOutput(), error));
         foreach (var option in root.Options)
         {
             if (option is VersionOption version)

@@ -1,0 +1,192 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
+using Tether.Client;
+using Tether.Protocol;
+
+namespace Tether.Cli.Client;
+
+/// <summary>
+/// The options <c>tether pub</c> and <c>tether sub</c> share, named as in mosquitto_pub and mosquitto_sub, and their
+/// translation into <see cref="MqttClientOptions"/>. Errors are worded like the Mosquitto tools' own.
+/// </summary>
+internal sealed class ClientCommandOptions
+{
+    public Option<string> Host { get; } = new("--host", "-h") { Description = "MQTT host to connect to (or a ws:// / wss:// URL). Defaults to localhost.", DefaultValueFactory = _ => "localhost", HelpName = "HOST" };
+
+    public Option<int?> Port { get; } = new("--port", "-p") { Description = "Network port to connect to. Defaults to 1883 for plain MQTT and 8883 for MQTT over TLS.", HelpName = "PORT" };
+
+    public Option<string?> Url { get; } = new("--url", "-L") { Description = "mqtt(s)://[username[:password]@]host[:port]/topic, or ws(s)://[username[:password]@]host[:port]/path (topic from -t).", HelpName = "URL" };
+
+    public Option<int> QoS { get; } = new("--qos", "-q") { Description = "Quality of service level to use. Defaults to 0.", HelpName = "QOS" };
+
+    public Option<string?> Id { get; } = new("--id", "-i") { Description = "Client id. Defaults to the command name and the process id.", HelpName = "ID" };
+
+    public Option<string?> IdPrefix { get; } = new("--id-prefix", "-I") { Description = "Client id as this prefix followed by the process id.", HelpName = "PREFIX" };
+
+    public Option<string?> UserName { get; } = new("--username", "-u") { Description = "Username.", HelpName = "USERNAME" };
+
+    public Option<string?> Password { get; } = new("--pw", "-P") { Description = "Password.", HelpName = "PASSWORD" };
+
+    public Option<int> KeepAlive { get; } = new("--keepalive", "-k") { Description = "Keep alive in seconds. Defaults to 60.", DefaultValueFactory = _ => 60, HelpName = "SECONDS" };
+
+    public Option<string> Version { get; } = new("--protocol-version", "-V") { Description = "MQTT version: mqttv5, mqttv311 or mqttv31 (or 5, 311, 31). Defaults to mqttv311.", DefaultValueFactory = _ => "mqttv311", HelpName = "VERSION" };
+
+    public Option<bool> NoCleanSession { get; } = new("--disable-clean-session", "-c") { Description = "Keep the session: no clean session, and (5.0) a session that never expires unless -x says otherwise." };
+
+    public Option<long?> SessionExpiry { get; } = new("--session-expiry-interval", "-x") { Description = "5.0 session expiry interval in seconds (-1: never expires).", HelpName = "SECONDS" };
+
+    public Option<string?> CaFile { get; } = new("--cafile") { Description = "PEM file of trusted CA certificates; enables TLS.", HelpName = "FILE" };
+
+    public Option<string?> Cert { get; } = new("--cert") { Description = "Client certificate (PEM) for authentication, if required by the server.", HelpName = "FILE" };
+
+    public Option<string?> Key { get; } = new("--key") { Description = "Client private key (PEM) for --cert.", HelpName = "FILE" };
+
+    public Option<bool> Insecure { get; } = new("--insecure") { Description = "Do not check the server certificate. Never in production." };
+
+    public Option<string?> WillTopic { get; } = new("--will-topic") { Description = "Topic of the will the broker publishes if this client disconnects unexpectedly.", HelpName = "TOPIC" };
+
+    public Option<string?> WillPayload { get; } = new("--will-payload") { Description = "Payload of the will.", HelpName = "PAYLOAD" };
+
+    public Option<int> WillQoS { get; } = new("--will-qos") { Description = "QoS of the will.", HelpName = "QOS" };
+
+    public Option<bool> WillRetain { get; } = new("--will-retain") { Description = "Retain the will." };
+
+    public Option<bool> Debug { get; } = new("--debug", "-d") { Description = "Print debug messages to standard error." };
+
+    public Option<bool> Quiet { get; } = new("--quiet") { Description = "Do not print error messages." };
+
+    public Option<bool> PrintVersion { get; } = new("--version") { Description = "Print the version and exit." };
+
+    public IEnumerable<Option> All =>
+    [
+        Host, Port, Url, QoS, Id, IdPrefix, UserName, Password, KeepAlive, Version, NoCleanSession, SessionExpiry,
+        CaFile, Cert, Key, Insecure, WillTopic, WillPayload, WillQoS, WillRetain, Debug, Quiet, PrintVersion,
+    ];
+
+    /// <summary>Builds the client options; on a usage error returns null and sets <paramref name="error"/> (without "Error: ").</summary>
+    public MqttClientOptions? Build(ParseResult parse, string command, out string? urlTopic, out string? error)
+    {
+        urlTopic = null;
+        error = null;
+        var qos = parse.GetValue(QoS);
+        if (qos is < 0 or > 2)
+        {
+            error = string.Create(CultureInfo.InvariantCulture, $"Invalid QoS given: {qos}");
+            return null;
+        }
+
+        var version = parse.GetValue(Version) switch
+        {
+            "mqttv5" or "5" => ProtocolVersion.V500,
+            "mqttv311" or "311" => ProtocolVersion.V311,
+            "mqttv31" or "31" => ProtocolVersion.V310,
+            _ => ProtocolVersion.Unknown,
+        };
+        if (version == ProtocolVersion.Unknown)
+        {
+            error = "Invalid protocol version argument given.";
+            return null;
+        }
+
+        var keepAlive = parse.GetValue(KeepAlive);
+        if (keepAlive is < 0 or > 65535)
+        {
+            error = "Invalid keepalive given, it must be between 5 and 65535 inclusive.";
+            return null;
+        }
+
+        var processId = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        var clientId = parse.GetValue(Id) ?? (parse.GetValue(IdPrefix) is { } prefix ? prefix + processId : "tether_" + command + "_" + processId);
+        var keepSession = parse.GetValue(NoCleanSession);
+        var expiry = parse.GetValue(SessionExpiry) ?? (keepSession ? -1 : 0);
+        var options = MqttClientOptions.Default with
+        {
+            ClientId = clientId,
+            ProtocolVersion = version,
+            KeepAlive = TimeSpan.FromSeconds(keepAlive),
+            CleanStart = !keepSession,
+            SessionExpiry = expiry < 0 ? TimeSpan.FromSeconds(uint.MaxValue) : TimeSpan.FromSeconds(expiry),
+        };
+
+        var host = parse.GetValue(Host) ?? "localhost";
+        var port = parse.GetValue(Port);
+        var user = parse.GetValue(UserName);
+        var password = parse.GetValue(Password);
+        var tlsWanted = parse.GetValue(CaFile) is not null || parse.GetValue(Insecure) || parse.GetValue(Cert) is not null;
+        Uri? uri = null;
+        if (parse.GetValue(Url) is { } url || (host.Contains("://", StringComparison.Ordinal) && (url = host) is not null))
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("mqtt" or "mqtts" or "ws" or "wss"))
+            {
+                error = "Unsupported URL scheme.";
+                return null;
+            }
+
+            if (parsed.UserInfo.Length > 0)
+            {
+                var parts = parsed.UserInfo.Split(':', 2);
+                user = Uri.UnescapeDataString(parts[0]);
+                password = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : password;
+            }
+
+            var secure = parsed.Scheme is "mqtts" or "wss";
+            tlsWanted |= secure;
+            if (parsed.Scheme is "mqtt" or "mqtts")
+            {
+                // As mosquitto's -L: the path is the topic.
+                urlTopic = parsed.AbsolutePath.Length > 1 ? Uri.UnescapeDataString(parsed.AbsolutePath[1..]) : null;
+                uri = new Uri($"{parsed.Scheme}://{parsed.Host}:{(parsed.IsDefaultPort || parsed.Port < 0 ? (secure ? 8883 : 1883) : parsed.Port)}");
+            }
+            else
+            {
+                uri = new UriBuilder(parsed) { UserName = string.Empty, Password = string.Empty }.Uri;
+            }
+        }
+        else
+        {
+            var resolved = port ?? (tlsWanted ? 8883 : 1883);
+            uri = new Uri((tlsWanted ? "mqtts://" : "mqtt://") + (host.Contains(':', StringComparison.Ordinal) ? "[" + host + "]" : host) + ":" + resolved.ToString(CultureInfo.InvariantCulture));
+        }
+
+        options = options with { Uri = uri };
+        if (user is not null)
+        {
+            options = options with { Credentials = new MqttCredentials(user, password) };
+        }
+        else if (password is not null)
+        {
+            error = "You must provide a username if a password is given.";
+            return null;
+        }
+
+        if (tlsWanted)
+        {
+            options = options with { Tls = BuildTls(parse) };
+        }
+
+        if (parse.GetValue(WillTopic) is { } willTopic)
+        {
+            options = options with
+            {
+                Will = new MqttApplicationMessage(willTopic, System.Text.Encoding.UTF8.GetBytes(parse.GetValue(WillPayload) ?? string.Empty), (QualityOfService)Math.Clamp(parse.GetValue(WillQoS), 0, 2), parse.GetValue(WillRetain)),
+            };
+        }
+
+        return options;
+    }
+
+    private MqttTlsOptions BuildTls(ParseResult parse)
+    {
+        var tls = new MqttTlsOptions { CaFile = parse.GetValue(CaFile), AllowUntrustedCertificates = parse.GetValue(Insecure) };
+        if (parse.GetValue(Cert) is { } certFile)
+        {
+            using var pem = X509Certificate2.CreateFromPemFile(certFile, parse.GetValue(Key));
+
+            // A PEM key is ephemeral; a PKCS#12 round trip gives TLS a key it can use on every platform.
+            tls = tls with { ClientCertificate = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null) };
+        }
+
+        return tls;
+    }
+}

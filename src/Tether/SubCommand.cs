@@ -1,0 +1,180 @@
+using System.CommandLine;
+using System.Globalization;
+using Tether.Cli.Client;
+using Tether.Client;
+using Tether.Protocol;
+using Tether.Server;
+
+namespace Tether;
+
+/// <summary>
+/// <c>tether sub</c>: mosquitto_sub's flags, output and exit codes (-C count, -W timeout with exit 27, the CONNACK code
+/// when the broker refuses), on Tether's client library: it reconnects and resubscribes by itself.
+/// </summary>
+internal static class SubCommand
+{
+    public static Command Create(Stream output, TextWriter error)
+    {
+        var common = new ClientCommandOptions();
+        var topics = new Option<string[]>("--topic", "-t") { Description = "MQTT topic filter to subscribe to; may be repeated.", HelpName = "TOPIC", AllowMultipleArgumentsPerToken = false };
+        var filterOut = new Option<string[]>("--filter-out", "-T") { Description = "Topic filter whose messages are not printed; may be repeated.", HelpName = "FILTER" };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Print received messages as \"topic payload\"." };
+        var count = new Option<int?>("--count", "-C") { Description = "Disconnect and exit after receiving this many messages.", HelpName = "COUNT" };
+        var timeout = new Option<int?>("--timeout", "-W") { Description = "Disconnect and exit (code 27) after this many seconds.", HelpName = "SECONDS" };
+        var noEol = new Option<bool>("--no-eol", "-N") { Description = "Do not add an end of line character after the payload." };
+        var noRetained = new Option<bool>("--no-retained", "-R") { Description = "Do not print messages with the retain flag set." };
+        var exitAfterSubscribe = new Option<bool>("--exit-after-subscribe", "-E") { Description = "Exit once all subscriptions have been acknowledged." };
+        var retainedOnly = new Option<bool>("--retained-only") { Description = "Print only retained messages; exit at the first message that is not retained." };
+        var command = new Command("sub", "Subscribe and print received messages, like mosquitto_sub.\n"
+            + "Usage: tether sub {[-h host] [-p port] [-u username] [-P password] -t topic ... | -L URL [-t topic ...]} [-C count] [-W timeout] [-v] [-N] [-R]");
+        foreach (var option in common.All)
+        {
+            command.Options.Add(option);
+        }
+
+        command.Options.Add(topics);
+        command.Options.Add(filterOut);
+        command.Options.Add(verbose);
+        command.Options.Add(count);
+        command.Options.Add(timeout);
+        command.Options.Add(noEol);
+        command.Options.Add(noRetained);
+        command.Options.Add(exitAfterSubscribe);
+        command.Options.Add(retainedOnly);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(common.PrintVersion))
+            {
+                await output.WriteAsync(System.Text.Encoding.UTF8.GetBytes("tether sub version " + TetherVersion.Current + "\n"), cancellationToken).ConfigureAwait(false);
+                return 0;
+            }
+
+            var quiet = parse.GetValue(common.Quiet);
+            var options = common.Build(parse, "sub", out var urlTopic, out var usage);
+            var filters = (parse.GetValue(topics) ?? []).ToList();
+            if (urlTopic is not null)
+            {
+                filters.Add(urlTopic);
+            }
+
+            var limit = parse.GetValue(count);
+            if (usage is null && limit is < 1)
+            {
+                usage = string.Create(CultureInfo.InvariantCulture, $"Invalid message count \"{limit}\".");
+            }
+            else if (usage is null && filters.Count == 0)
+            {
+                usage = "You must specify a topic to subscribe to.";
+            }
+
+            if (usage is not null || options is null)
+            {
+                ConnectErrors.Write(error, quiet, "Error: " + usage);
+                ConnectErrors.Write(error, quiet, "\nUse 'tether sub --help' to see usage.");
+                return 1;
+            }
+
+            if (parse.GetValue(common.Debug))
+            {
+                options = options with { LoggerFactory = new StandardErrorLoggerProvider(error) };
+            }
+
+            var printer = new MessagePrinter(output, parse.GetValue(verbose), parse.GetValue(noEol));
+            var settings = new Settings(
+                filters,
+                (QualityOfService)parse.GetValue(common.QoS),
+                parse.GetValue(filterOut) ?? [],
+                limit,
+                parse.GetValue(timeout),
+                parse.GetValue(noRetained),
+                parse.GetValue(retainedOnly),
+                parse.GetValue(exitAfterSubscribe),
+                quiet);
+            return await RunAsync(options, settings, printer, error, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(MqttClientOptions options, Settings settings, MessagePrinter printer, TextWriter error, CancellationToken cancellationToken)
+    {
+        var client = new MqttClient(options);
+        await using (client.ConfigureAwait(false))
+        {
+            try
+            {
+                await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return ConnectErrors.Report(e, error, settings.Quiet, isPub: false);
+            }
+
+            // -W counts from the moment the client is connected, as in mosquitto_sub.
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (settings.TimeoutSeconds is { } seconds and > 0)
+            {
+                timeout.CancelAfter(TimeSpan.FromSeconds(seconds));
+            }
+
+            try
+            {
+                var granted = await client.SubscribeAsync([.. settings.Filters.Select(f => new TopicSubscription(f, settings.QoS))], timeout.Token).ConfigureAwait(false);
+                if (granted.ReasonCodes.All(static c => c.IsError()))
+                {
+                    ConnectErrors.Write(error, settings.Quiet, "All subscription requests were denied.");
+                    return 1;
+                }
+
+                if (settings.ExitAfterSubscribe)
+                {
+                    await client.DisconnectAsync(cancellationToken).ConfigureAwait(false);
+                    return 0;
+                }
+
+                var received = 0;
+                await foreach (var message in client.ReadMessagesAsync(timeout.Token).ConfigureAwait(false))
+                {
+                    if (settings.RetainedOnly && !message.Retain)
+                    {
+                        break;
+                    }
+
+                    if ((settings.NoRetained && message.Retain) || settings.FilterOut.Any(f => TopicFilter.Matches(f, message.Topic)))
+                    {
+                        continue;
+                    }
+
+                    await printer.PrintAsync(message, cancellationToken).ConfigureAwait(false);
+                    if (settings.Count is { } limit && ++received >= limit)
+                    {
+                        break;
+                    }
+                }
+
+                await client.DisconnectAsync(cancellationToken).ConfigureAwait(false);
+                return 0;
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                ConnectErrors.Write(error, settings.Quiet, "Timed out");
+                return ConnectErrors.TimedOut;
+            }
+            catch (MqttClientException e)
+            {
+                ConnectErrors.Write(error, settings.Quiet, "Error: " + e.Message);
+                return 1;
+            }
+        }
+    }
+
+    private sealed record Settings(
+        IReadOnlyList<string> Filters,
+        QualityOfService QoS,
+        IReadOnlyList<string> FilterOut,
+        int? Count,
+        int? TimeoutSeconds,
+        bool NoRetained,
+        bool RetainedOnly,
+        bool ExitAfterSubscribe,
+        bool Quiet);
+}
