@@ -165,4 +165,35 @@ public sealed class QualityOfServiceTests
         var pubAck = await publisher.ReceiveAsync<AckPacket>();
         Assert.Equal(ReasonCode.NoMatchingSubscribers, pubAck.ReasonCode);
     }
+
+    [Fact]
+    public async Task Incoming_qos2_beyond_the_receive_maximum_closes_a_v5_client_with_0x93()
+    {
+        await using var harness = new BrokerHarness(BrokerOptions.Default with { MaxInflightMessages = 3 });
+        var publisher = await harness.ConnectAsync("pub", ProtocolVersion.V500);
+        for (ushort id = 1; id <= 3; id++)
+        {
+            await publisher.SendAsync(Packets.Publish("t", "x", QualityOfService.ExactlyOnce, packetId: id));
+            Assert.Equal(PacketType.PubRec, (await publisher.ReceiveAsync<AckPacket>()).Type);
+        }
+
+        await publisher.SendAsync(Packets.Publish("t", "x", QualityOfService.ExactlyOnce, packetId: 4));
+        var disconnect = Assert.IsType<DisconnectPacket>(Assert.Single(await publisher.ReceiveUntilClosedAsync()));
+        Assert.Equal(ReasonCode.ReceiveMaximumExceeded, disconnect.ReasonCode);
+    }
+
+    [Fact]
+    public async Task A_v311_client_has_no_receive_maximum_for_unreleased_qos2_messages()
+    {
+        // 3.1.1 has no way to announce a limit, so enforcing max_inflight_messages there would drop clients that
+        // did nothing wrong (Mosquitto 2.0.11 accepted 1,000 unreleased messages from one client).
+        await using var harness = new BrokerHarness(BrokerOptions.Default with { MaxInflightMessages = 3 });
+        var publisher = await harness.ConnectAsync("pub", ProtocolVersion.V311);
+        for (ushort id = 1; id <= 50; id++)
+        {
+            await publisher.SendAsync(Packets.Publish("t", "x", QualityOfService.ExactlyOnce, packetId: id));
+            var pubRec = await publisher.ReceiveAsync<AckPacket>();
+            Assert.Equal((PacketType.PubRec, id), (pubRec.Type, pubRec.PacketId));
+        }
+    }
 }
