@@ -357,10 +357,29 @@ public class MosquittoConfigParserTests
     [Fact]
     public void Examples_seed_config_parses_with_persistence_in_tether_db_under_its_location()
     {
+        // The password file must exist when the configuration is read; only its path is adapted here.
+        var passwordFile = Path.GetTempFileName();
+        try
+        {
+            var seed = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "examples", "seed", "mosquitto.conf"))
+                .Replace("/mosquitto/config/passwd", passwordFile, StringComparison.Ordinal);
+            var config = MosquittoConfigParser.Parse(seed, "seed/mosquitto.conf");
+            Assert.True(config.Persistence.Enabled);
+            Assert.Equal("/mosquitto/data/tether.db", config.Persistence.StorePath);
+        }
+        finally
+        {
+            File.Delete(passwordFile);
+        }
+    }
+
+    [Fact]
+    public void Examples_seed_config_without_its_password_file_names_the_line()
+    {
         var path = Path.Combine(AppContext.BaseDirectory, "examples", "seed", "mosquitto.conf");
-        var config = MosquittoConfigParser.ParseFile(path);
-        Assert.True(config.Persistence.Enabled);
-        Assert.Equal("/mosquitto/data/tether.db", config.Persistence.StorePath);
+        var error = Assert.Throws<MosquittoConfigException>(() => MosquittoConfigParser.ParseFile(path));
+        Assert.Contains("password_file", error.Message, StringComparison.Ordinal);
+        Assert.Contains("line ", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
