@@ -84,6 +84,12 @@ public sealed partial class MqttBroker : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(info);
+        if (Options.ConnectionMessages && Logger.IsEnabled(LogLevel.Information))
+        {
+            // Mosquitto's first line for every accepted socket, before anything is known about the client.
+            BrokerLog.NewConnection(Logger, info.RemoteAddress, (info.LocalEndPoint as System.Net.IPEndPoint)?.Port ?? 0);
+        }
+
         var connection = new MqttConnection(this, transport, info);
         Statistics.CountConnectionOpened();
         _connections.TryAdd(connection, 0);

@@ -9,6 +9,9 @@ namespace Tether.Broker;
 /// </summary>
 internal static partial class BrokerLog
 {
+    [LoggerMessage(99, LogLevel.Information, "New connection from {Address} on port {Port}.")]
+    public static partial void NewConnection(ILogger logger, string address, int port);
+
     [LoggerMessage(100, LogLevel.Information, "New client connected from {Address} as {ClientId} (p{Protocol}, c{Clean}, k{KeepAlive}{User}).")]
     public static partial void ClientConnected(ILogger logger, string address, string clientId, int protocol, int clean, int keepAlive, string user);
 

@@ -40,7 +40,7 @@ internal static class MosquittoSeverities
             LogLevel.Trace or LogLevel.Debug => string.Equals(category, MosquittoLogFilter.WebSocketsCategory, StringComparison.Ordinal)
                 ? MosquittoSeverity.WebSockets
                 : MosquittoSeverity.Debug,
-            LogLevel.Information => eventId.Id is 100 or 101 or 1005 ? MosquittoSeverity.Notice : MosquittoSeverity.Information,
+            LogLevel.Information => eventId.Id is 99 or 100 or 101 or 1005 ? MosquittoSeverity.Notice : MosquittoSeverity.Information,
             LogLevel.Warning => MosquittoSeverity.Warning,
             _ => MosquittoSeverity.Error,
         };

@@ -159,6 +159,8 @@ public sealed class Debug_Log_Lines_Tests
             Assert.Equal(expectDebug, log.Contains("Received SUBSCRIBE from quiet"));
             Assert.Equal(expectSubscribe, log.Contains("quiet 1 t/#"));
             Assert.Equal(expectConnect, log.Any(l => l.StartsWith("New client connected", StringComparison.Ordinal)));
+            var port = server.EndPoint().Port;
+            Assert.Equal(expectConnect, log.Any(l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"^New connection from 127\.0\.0\.1:\d+ on port {port}\.$")));
         }
     }
 
