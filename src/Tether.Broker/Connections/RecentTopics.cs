@@ -10,14 +10,17 @@ namespace Tether.Broker;
 internal sealed class RecentTopics
 {
     private const int Slots = 32;
-    private readonly (string Topic, byte[] Utf8)[] _slots = new (string, byte[])[Slots];
+
+    // Created by the first PUBLISH: a connection that only subscribes, or is idle, never needs the 536 bytes.
+    private (string Topic, byte[] Utf8)[]? _slots;
 
     public (string Topic, byte[] Utf8) Get(ReadOnlySpan<byte> utf8)
     {
         var hash = new HashCode();
         hash.AddBytes(utf8);
         var slot = (int)((uint)hash.ToHashCode() % Slots);
-        var cached = _slots[slot];
+        var slots = _slots ??= new (string, byte[])[Slots];
+        var cached = slots[slot];
         if (cached.Utf8 is not null && utf8.SequenceEqual(cached.Utf8))
         {
             return cached;
@@ -25,7 +28,7 @@ internal sealed class RecentTopics
 
         var bytes = utf8.ToArray();
         var entry = (Encoding.UTF8.GetString(bytes), bytes);
-        _slots[slot] = entry;
+        slots[slot] = entry;
         return entry;
     }
 }

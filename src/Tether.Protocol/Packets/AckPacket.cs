@@ -28,6 +28,10 @@ public sealed class AckPacket : MqttPacket
     /// <summary>Reason code (5.0; always success in earlier versions).</summary>
     public ReasonCode ReasonCode { get; set; }
 
+    // Created on first use: a connection keeps reusable acknowledgements (reader and writer) for its lifetime, and
+    // before 5.0, or while it is idle, they never carry properties; eager creation cost ~390 bytes each.
+    private MqttProperties? _properties;
+
     /// <summary>Properties (5.0 only).</summary>
-    public MqttProperties Properties { get; } = new();
+    public MqttProperties Properties => _properties ??= new();
 }

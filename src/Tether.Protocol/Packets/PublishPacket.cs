@@ -27,8 +27,11 @@ public sealed class PublishPacket : MqttPacket
     /// <summary>Packet identifier; 0 for QoS 0.</summary>
     public ushort PacketId { get; set; }
 
+    // Created on first use, like AckPacket's: reusable instances live as long as their connection.
+    private MqttProperties? _properties;
+
     /// <summary>PUBLISH properties (5.0 only).</summary>
-    public MqttProperties Properties { get; } = new();
+    public MqttProperties Properties => _properties ??= new();
 
     /// <summary>Application payload.</summary>
     public ReadOnlySequence<byte> Payload { get; set; }
@@ -37,7 +40,7 @@ public sealed class PublishPacket : MqttPacket
     public void Reset()
     {
         ResetExceptProperties();
-        Properties.Clear();
+        _properties?.Clear();
     }
 
     /// <summary>Resets every field but the properties, for a reader that knows they are already clear.</summary>

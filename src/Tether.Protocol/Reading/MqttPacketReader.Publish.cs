@@ -8,7 +8,7 @@ public sealed partial class MqttPacketReader
 
     private bool TryParsePublish(in ReadOnlySequence<byte> body, int flags, out MqttPacket? packet, out ProtocolError error)
     {
-        var publish = _publish;
+        var publish = _publish ??= new();
         publish.ResetExceptProperties();
 
         // Only a 5.0 PUBLISH can have filled the properties; clearing all 27 of them is skipped otherwise.

@@ -18,11 +18,13 @@ public sealed partial class MqttPacketReader
     /// <summary>The largest packet the protocol can express: 1 type byte, 4 length bytes, 268,435,455 body bytes.</summary>
     public const int ProtocolMaximumPacketSize = 1 + 4 + VariableByteInteger.MaxValue;
 
-    private readonly PublishPacket _publish = new();
-    private readonly AckPacket _pubAck = new(PacketType.PubAck);
-    private readonly AckPacket _pubRec = new(PacketType.PubRec);
-    private readonly AckPacket _pubRel = new(PacketType.PubRel);
-    private readonly AckPacket _pubComp = new(PacketType.PubComp);
+    // The reused packets are created by the first packet of their type: a reader lives as long as its connection,
+    // and an idle connection (or one that only subscribes at QoS 0) never needs most of them.
+    private PublishPacket? _publish;
+    private AckPacket? _pubAck;
+    private AckPacket? _pubRec;
+    private AckPacket? _pubRel;
+    private AckPacket? _pubComp;
     private byte[] _scratch = [];
 
     /// <summary>Creates a reader.</summary>
@@ -93,10 +95,10 @@ public sealed partial class MqttPacketReader
             PacketType.Connect => TryParseConnect(body, out packet, out error),
             PacketType.ConnAck => TryParseConnAck(body, out packet, out error),
             PacketType.Publish => TryParsePublish(body, flags, out packet, out error),
-            PacketType.PubAck => TryParseAck(body, _pubAck, out packet, out error),
-            PacketType.PubRec => TryParseAck(body, _pubRec, out packet, out error),
-            PacketType.PubRel => TryParseAck(body, _pubRel, out packet, out error),
-            PacketType.PubComp => TryParseAck(body, _pubComp, out packet, out error),
+            PacketType.PubAck => TryParseAck(body, _pubAck ??= new(PacketType.PubAck), out packet, out error),
+            PacketType.PubRec => TryParseAck(body, _pubRec ??= new(PacketType.PubRec), out packet, out error),
+            PacketType.PubRel => TryParseAck(body, _pubRel ??= new(PacketType.PubRel), out packet, out error),
+            PacketType.PubComp => TryParseAck(body, _pubComp ??= new(PacketType.PubComp), out packet, out error),
             PacketType.Subscribe => TryParseSubscribe(body, out packet, out error),
             PacketType.SubAck => TryParseSubAck(body, out packet, out error),
             PacketType.Unsubscribe => TryParseUnsubscribe(body, out packet, out error),
