@@ -11,8 +11,11 @@ namespace Tether.Broker;
 /// <remarks>
 /// <para>
 /// Ownership. A message received from a client is rented from the broker's <see cref="MessagePool"/> and its
-/// payload is copied into a buffer from <see cref="ArrayPool{T}.Shared"/>, so the publish path allocates nothing in
-/// steady state. Such a message is reference counted: every holder takes a reference with <see cref="AddRef"/>
+/// payload is copied into a buffer the pooled object keeps across uses (up to <see cref="KeptBufferLimit"/> bytes;
+/// larger payloads borrow from <see cref="ArrayPool{T}.Shared"/> and give it back on release), so the publish path
+/// allocates nothing in steady state. The buffer stays with the object because messages are rented on publishers'
+/// threads and released on subscribers' writers: the shared array pool keeps only a few arrays per core, so a
+/// burst of queued messages would otherwise find it empty and allocate. Such a message is reference counted: every holder takes a reference with <see cref="AddRef"/>
 /// (or <see cref="TryAddRef"/>) and gives it back with <see cref="Release"/> exactly once; when the last reference
 /// goes, the payload buffer returns to the array pool and the object to its pool, to be reused for another message.
 /// The holders are:
@@ -37,6 +40,12 @@ namespace Tether.Broker;
 internal sealed class ApplicationMessage
 {
     private readonly MessagePool? _pool;
+    /// <summary>
+    /// The largest payload buffer a pooled message keeps for its next use: small messages are the common case
+    /// and 4 KiB × the pool's bound (4096) caps what idle messages pin at 16 MiB.
+    /// </summary>
+    internal const int KeptBufferLimit = 4096;
+
     private byte[]? _buffer;
     private int _references;
 
@@ -182,17 +191,17 @@ internal sealed class ApplicationMessage
         }
 
         var buffer = _buffer;
-        _buffer = null;
+        if (buffer is not null && buffer.Length > KeptBufferLimit)
+        {
+            _buffer = null;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
         Payload = default;
         TopicUtf8 = default;
         Topic = string.Empty;
         Properties = null;
         PublisherClientId = null;
-        if (buffer is not null)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-
         pool.Return(this);
     }
 
@@ -210,9 +219,19 @@ internal sealed class ApplicationMessage
         var length = checked((int)payload.Length);
         if (length > 0)
         {
-            var buffer = ArrayPool<byte>.Shared.Rent(length);
+            var buffer = _buffer;
+            if (buffer is null || buffer.Length < length)
+            {
+                if (buffer is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+
+                buffer = ArrayPool<byte>.Shared.Rent(length);
+                _buffer = buffer;
+            }
+
             payload.CopyTo(buffer);
-            _buffer = buffer;
             Payload = new ReadOnlyMemory<byte>(buffer, 0, length);
         }
         else
@@ -228,6 +247,17 @@ internal sealed class ApplicationMessage
         ExpiresAt = expiresAt;
         PublisherClientId = publisherClientId;
         Volatile.Write(ref _references, 1);
+    }
+
+    /// <summary>Gives the kept payload buffer back to the shared array pool; for a released message the pool will not keep.</summary>
+    internal void DropBuffer()
+    {
+        var buffer = _buffer;
+        _buffer = null;
+        if (buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>A broker-generated message (for $SYS and tests); not pooled.</summary>

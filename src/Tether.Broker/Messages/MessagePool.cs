@@ -61,6 +61,7 @@ internal sealed class MessagePool
         if (Interlocked.Increment(ref _freeCount) > MaxFree)
         {
             Interlocked.Decrement(ref _freeCount);
+            message.DropBuffer();
             return;
         }
 
