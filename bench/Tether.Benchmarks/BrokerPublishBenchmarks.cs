@@ -31,6 +31,9 @@ public class BrokerPublishBenchmarks
 
     private ServiceProvider? _logging;
 
+    /// <summary>The pipes stand in for sockets; their blocks come from a pool like Kestrel's (see BlockMemoryPool).</summary>
+    private readonly PipeOptions _pipeOptions = new(pool: new BlockMemoryPool());
+
     [Params(ProtocolVersion.V311, ProtocolVersion.V500)]
     public ProtocolVersion Version { get; set; }
 
@@ -129,8 +132,8 @@ public class BrokerPublishBenchmarks
 
     private Endpoint Open(MqttBroker broker, string name)
     {
-        var toBroker = new Pipe();
-        var fromBroker = new Pipe();
+        var toBroker = new Pipe(_pipeOptions);
+        var fromBroker = new Pipe(_pipeOptions);
         var info = new ConnectionInfo(name, new IPEndPoint(IPAddress.Loopback, 1), new IPEndPoint(IPAddress.Loopback, 1883), "bench");
         _ = broker.RunConnectionAsync(new DuplexPipe(toBroker.Reader, fromBroker.Writer), info, CancellationToken.None);
         return new Endpoint(toBroker.Writer, fromBroker.Reader);
