@@ -11,9 +11,11 @@ using Tether.Server;
 namespace Tether.Benchmarks;
 
 /// <summary>
-/// The broker's whole publish path without sockets: a publisher's bytes are parsed, routed to one subscriber,
-/// queued, encoded and flushed into the subscriber's pipe, which the benchmark drains. Allocation figures are
-/// per message (OperationsPerInvoke) and include every thread the broker uses.
+/// The broker's whole publish path without sockets: a publisher's bytes are parsed, routed to one or more
+/// subscribers, queued, encoded and flushed into each subscriber's pipe, which the benchmark drains. At QoS 1 the
+/// publisher receives a PUBACK per message and every subscriber acknowledges every PUBLISH, so the in-flight window,
+/// the pending queue and the acknowledgement path are measured too. Allocation figures are per published message
+/// (OperationsPerInvoke) and include every thread the broker uses.
 /// </summary>
 [MemoryDiagnoser]
 public class BrokerPublishBenchmarks
@@ -21,11 +23,16 @@ public class BrokerPublishBenchmarks
     private const int MessagesPerInvoke = 1_000;
     private MqttBroker _broker = null!;
     private Endpoint _publisher = null!;
-    private Endpoint _subscriber = null!;
+    private Endpoint[] _subscribers = [];
+    private MqttPacketReader[] _subscriberReaders = [];
+    private Task[] _receiving = [];
+    private MqttPacketReader _publisherReader = null!;
     private byte[] _publishBatch = [];
-    private MqttPacketReader _subscriberReader = null!;
 
     private ServiceProvider? _logging;
+
+    /// <summary>The pipes stand in for sockets; their blocks come from a pool like Kestrel's (see BlockMemoryPool).</summary>
+    private readonly PipeOptions _pipeOptions = new(pool: new BlockMemoryPool());
 
     [Params(ProtocolVersion.V311, ProtocolVersion.V500)]
     public ProtocolVersion Version { get; set; }
@@ -36,6 +43,14 @@ public class BrokerPublishBenchmarks
     /// </summary>
     [Params(false, true)]
     public bool Logging { get; set; }
+
+    /// <summary>QoS of the PUBLISH and of the subscriptions; QoS 1 includes both acknowledgement flows.</summary>
+    [Params(QualityOfService.AtMostOnce, QualityOfService.AtLeastOnce)]
+    public QualityOfService QoS { get; set; }
+
+    /// <summary>How many subscribers receive each message.</summary>
+    [Params(1, 10)]
+    public int Subscribers { get; set; }
 
     [GlobalSetup]
     public void Setup() => SetupAsync().GetAwaiter().GetResult();
@@ -56,38 +71,56 @@ public class BrokerPublishBenchmarks
         }
 
         _broker = new MqttBroker(BrokerOptions.Default with { SysIntervalSeconds = 0, MaxQueuedMessages = 0 }, loggerFactory: loggerFactory);
-        _subscriber = Open(_broker, "sub");
-        _publisher = Open(_broker, "pub");
-        _subscriberReader = new MqttPacketReader(Version);
-        await ConnectAsync(_subscriber, "sub");
-        await ConnectAsync(_publisher, "pub");
-        var subscribe = new SubscribePacket { PacketId = 1 };
-        subscribe.Subscriptions.Add(new TopicSubscription("sensors/+/temperature", QualityOfService.AtMostOnce));
-        await SendAsync(_subscriber, subscribe);
-        await ReceiveAsync(_subscriber, _subscriberReader, 1);
+        _subscribers = new Endpoint[Subscribers];
+        _subscriberReaders = new MqttPacketReader[Subscribers];
+        _receiving = new Task[Subscribers + 1];
+        for (var i = 0; i < Subscribers; i++)
+        {
+            var clientId = "sub" + i;
+            _subscribers[i] = Open(_broker, clientId);
+            _subscriberReaders[i] = new MqttPacketReader(Version);
+            await ConnectAsync(_subscribers[i], clientId);
+            var subscribe = new SubscribePacket { PacketId = 1 };
+            subscribe.Subscriptions.Add(new TopicSubscription("sensors/+/temperature", QoS));
+            await SendAsync(_subscribers[i], subscribe);
+            await ReceiveAsync(_subscribers[i], _subscriberReaders[i], 1);
+        }
 
-        var one = new ArrayBufferWriter<byte>();
+        _publisher = Open(_broker, "pub");
+        _publisherReader = new MqttPacketReader(Version);
+        await ConnectAsync(_publisher, "pub");
+
+        var batch = new ArrayBufferWriter<byte>();
         var publish = new PublishPacket
         {
             Topic = "sensors/room1/temperature",
             Payload = new ReadOnlySequence<byte>(new byte[64]),
+            QoS = QoS,
         };
-        MqttPacketWriter.Write(one, publish, Version);
-        var batch = new ArrayBufferWriter<byte>();
         for (var i = 0; i < MessagesPerInvoke; i++)
         {
-            batch.Write(one.WrittenSpan);
+            publish.PacketId = QoS == QualityOfService.AtMostOnce ? (ushort)0 : (ushort)(i + 1);
+            MqttPacketWriter.Write(batch, publish, Version);
         }
 
         _publishBatch = batch.WrittenSpan.ToArray();
     }
 
-    /// <summary>One QoS 0 PUBLISH from a publisher to one matching subscriber (per operation).</summary>
+    /// <summary>One PUBLISH from a publisher to every subscriber, all acknowledgements included (per operation).</summary>
     [Benchmark(OperationsPerInvoke = MessagesPerInvoke)]
-    public async Task Publish_Qos0_to_one_subscriber()
+    public async Task Publish_to_subscribers()
     {
+        // Subscribers are drained concurrently: the broker's writers wait on a full pipe like on a slow socket.
+        for (var i = 0; i < _subscribers.Length; i++)
+        {
+            _receiving[i] = ReceiveAsync(_subscribers[i], _subscriberReaders[i], MessagesPerInvoke);
+        }
+
+        _receiving[^1] = QoS == QualityOfService.AtMostOnce
+            ? Task.CompletedTask
+            : ReceiveAsync(_publisher, _publisherReader, MessagesPerInvoke);
         await _publisher.ToBroker.WriteAsync(_publishBatch);
-        await ReceiveAsync(_subscriber, _subscriberReader, MessagesPerInvoke);
+        await Task.WhenAll(_receiving);
     }
 
     [GlobalCleanup]
@@ -99,8 +132,8 @@ public class BrokerPublishBenchmarks
 
     private Endpoint Open(MqttBroker broker, string name)
     {
-        var toBroker = new Pipe();
-        var fromBroker = new Pipe();
+        var toBroker = new Pipe(_pipeOptions);
+        var fromBroker = new Pipe(_pipeOptions);
         var info = new ConnectionInfo(name, new IPEndPoint(IPAddress.Loopback, 1), new IPEndPoint(IPAddress.Loopback, 1883), "bench");
         _ = broker.RunConnectionAsync(new DuplexPipe(toBroker.Reader, fromBroker.Writer), info, CancellationToken.None);
         return new Endpoint(toBroker.Writer, fromBroker.Reader);
@@ -118,7 +151,7 @@ public class BrokerPublishBenchmarks
         await endpoint.ToBroker.FlushAsync();
     }
 
-    /// <summary>Reads until <paramref name="count"/> packets have arrived.</summary>
+    /// <summary>Reads until <paramref name="count"/> packets have arrived, acknowledging each QoS 1 PUBLISH.</summary>
     private static async Task ReceiveAsync(Endpoint endpoint, MqttPacketReader reader, int count)
     {
         var received = 0;
@@ -126,17 +159,39 @@ public class BrokerPublishBenchmarks
         {
             var result = await endpoint.FromBroker.ReadAsync();
             var buffer = result.Buffer;
-            while (reader.TryRead(ref buffer, out _, out var error) == ReadStatus.Packet)
+            var acknowledged = false;
+            while (reader.TryRead(ref buffer, out var packet, out var error) == ReadStatus.Packet)
             {
                 received++;
+                if (packet is PublishPacket { QoS: QualityOfService.AtLeastOnce } publish)
+                {
+                    WritePubAck(endpoint.ToBroker, publish.PacketId);
+                    acknowledged = true;
+                }
             }
 
             endpoint.FromBroker.AdvanceTo(buffer.Start, buffer.End);
+            if (acknowledged)
+            {
+                await endpoint.ToBroker.FlushAsync();
+            }
+
             if (result.IsCompleted)
             {
                 throw new InvalidOperationException("The broker closed the connection.");
             }
         }
+    }
+
+    /// <summary>A PUBACK with reason Success: the same 4 bytes in 3.1.1 and 5.0 (5.0 may omit the reason code, §3.4.2.1).</summary>
+    private static void WritePubAck(PipeWriter output, ushort packetId)
+    {
+        var span = output.GetSpan(4);
+        span[0] = 0x40;
+        span[1] = 2;
+        span[2] = (byte)(packetId >> 8);
+        span[3] = (byte)packetId;
+        output.Advance(4);
     }
 
     private sealed record Endpoint(PipeWriter ToBroker, PipeReader FromBroker);

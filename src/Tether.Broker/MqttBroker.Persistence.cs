@@ -208,6 +208,6 @@ public sealed partial class MqttBroker
 
         SubmitChange(message.Payload.IsEmpty
             ? new RetainedMessageCleared(message.Topic)
-            : new RetainedMessageSet(StoredMessageCodec.ToStored(message.WithRetain(true))));
+            : new RetainedMessageSet(StoredMessageCodec.ToStored(message, retain: true)));
     }
 }

@@ -61,12 +61,13 @@ public sealed partial class MqttBroker
         var authorizer = Authorizer;
         foreach (var message in _retained.Find(filter, Time.GetUtcNow()))
         {
-            if (authorizer is not null && !authorizer.CanRead(session.ClientId, session.UserName, message.Topic))
+            // Find took a reference for this loop; the session takes its own for whatever it queues.
+            if (authorizer is null || authorizer.CanRead(session.ClientId, session.UserName, message.Topic))
             {
-                continue;
+                session.Deliver(message, options.DeliveryQoS(message.QoS, Options.UpgradeOutgoingQoS), retain: true, identifiers);
             }
 
-            session.Deliver(message, options.DeliveryQoS(message.QoS, Options.UpgradeOutgoingQoS), retain: true, identifiers);
+            message.Release();
         }
     }
 

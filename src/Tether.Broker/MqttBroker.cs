@@ -56,6 +56,9 @@ public sealed partial class MqttBroker : IAsyncDisposable
     /// <summary>Counters for <c>$SYS</c> and metrics.</summary>
     public BrokerStatistics Statistics { get; } = new();
 
+    /// <summary>The pooled messages of the publish path (see <see cref="ApplicationMessage"/> for who holds them).</summary>
+    internal MessagePool MessagePool { get; } = new();
+
     /// <summary>Checks credentials on CONNECT; null accepts everyone (subject to <see cref="BrokerOptions.AllowAnonymous"/>).</summary>
     public IClientAuthenticator? Authenticator { get; set; }
 

@@ -81,16 +81,27 @@ internal sealed partial class MqttConnection
         else
         {
             var now = _broker.Time.GetUtcNow();
-            var message = new ApplicationMessage(
+            // The payload is copied once into a pooled buffer; this connection holds the first reference until
+            // routing has handed the message to its receivers, who take their own (see ApplicationMessage).
+            var message = _broker.MessagePool.Rent(
                 topic,
                 topicUtf8,
-                publish.Payload.ToArray(),
+                publish.Payload,
                 publish.QoS,
                 publish.Retain,
                 IsV5 ? ForwardedProperties(publish.Properties) : null,
                 ExpiresAt(publish.Properties.MessageExpiryInterval, now),
                 ClientId);
-            var matched = _broker.Publish(message);
+            int matched;
+            try
+            {
+                matched = _broker.Publish(message);
+            }
+            finally
+            {
+                message.Release();
+            }
+
             if (matched == 0)
             {
                 acknowledgement = ReasonCode.NoMatchingSubscribers;

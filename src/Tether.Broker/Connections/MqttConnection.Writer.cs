@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Threading.Channels;
 using Tether.Protocol;
 
 namespace Tether.Broker;
@@ -24,7 +25,11 @@ internal sealed partial class MqttConnection
     /// <summary>The client's 5.0 topic alias maximum: how many aliases the broker may set up towards it.</summary>
     private ushort _clientTopicAliasMaximum;
 
-    /// <summary>Queues a PUBLISH. QoS 0 messages beyond the queue limit are dropped and counted (slow consumer).</summary>
+    /// <summary>
+    /// Queues a PUBLISH. QoS 0 messages beyond the queue limit are dropped and counted (slow consumer). The queued
+    /// item holds a reference to <paramref name="message"/>, released by the writer once the item is encoded or
+    /// dropped (see <see cref="ApplicationMessage"/>); the caller keeps its own.
+    /// </summary>
     public void EnqueuePublish(ApplicationMessage message, ushort packetId, QualityOfService qos, bool retain, bool dup, uint[]? subscriptionIdentifiers)
     {
         if (qos == QualityOfService.AtMostOnce)
@@ -38,10 +43,15 @@ internal sealed partial class MqttConnection
             }
         }
 
-        if (!_outbound.Writer.TryWrite(OutboundItem.ForPublish(message, packetId, qos, retain, dup, subscriptionIdentifiers))
-            && qos == QualityOfService.AtMostOnce)
+        message.AddRef();
+        if (!_outbound.Writer.TryWrite(OutboundItem.ForPublish(message, packetId, qos, retain, dup, subscriptionIdentifiers)))
         {
-            Interlocked.Decrement(ref _queuedQoS0);
+            // The connection is closing: the queue is completed and nobody will write this item.
+            message.Release();
+            if (qos == QualityOfService.AtMostOnce)
+            {
+                Interlocked.Decrement(ref _queuedQoS0);
+            }
         }
     }
 
@@ -84,6 +94,7 @@ internal sealed partial class MqttConnection
                     }
 
                     var written = WriteItem(output, item);
+                    item.Message?.Release();
                     if (written > 0)
                     {
                         bytes += written;
@@ -115,7 +126,20 @@ internal sealed partial class MqttConnection
         finally
         {
             RequestClose(DisconnectReason.SocketClosed, null, "connection closed");
+            ReleaseUnsentItems(reader);
             await output.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Gives back the references of PUBLISH items that will never be written. RequestClose has completed the queue
+    /// by now, so no item can arrive after this drain (a late EnqueuePublish fails and releases its own).
+    /// </summary>
+    private static void ReleaseUnsentItems(ChannelReader<OutboundItem> reader)
+    {
+        while (reader.TryRead(out var item))
+        {
+            item.Message?.Release();
         }
     }
 

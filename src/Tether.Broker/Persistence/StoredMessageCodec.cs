@@ -13,11 +13,16 @@ internal static class StoredMessageCodec
 {
     private static readonly Utf8Text PlaceholderTopic = Utf8Text.FromString("p");
 
-    public static StoredMessage ToStored(ApplicationMessage message) => new(
+    /// <summary>
+    /// The store's record of <paramref name="message"/>. A pooled message's payload buffer goes back to the pool
+    /// when its holders are done, which may be before the store writes the record, so the record gets a copy
+    /// (the durable mode allocates; the in-memory path does not come here).
+    /// </summary>
+    public static StoredMessage ToStored(ApplicationMessage message, bool? retain = null) => new(
         message.Topic,
-        message.Payload,
+        message.IsPooled ? message.Payload.ToArray() : message.Payload,
         message.QoS,
-        message.Retain,
+        retain ?? message.Retain,
         EncodeProperties(message.Properties),
         message.ExpiresAt,
         message.PublisherClientId);

@@ -4,6 +4,11 @@ using Tether.Protocol;
 namespace Tether.Broker;
 
 /// <summary>Outgoing QoS flows: packet ids, the in-flight window, the offline queue and redelivery.</summary>
+/// <remarks>
+/// Each in-flight entry and each pending entry holds one reference to its message (see
+/// <see cref="ApplicationMessage"/>): taken when the entry is added, released when it is removed (acknowledged,
+/// discarded, sent on from the queue, expired, or dropped with the session in <see cref="End"/>).
+/// </remarks>
 internal sealed partial class Session
 {
     private readonly Dictionary<ushort, InflightMessage> _inflight = [];
@@ -181,6 +186,7 @@ internal sealed partial class Session
     private void SendNow(MqttConnection connection, ApplicationMessage message, QualityOfService qos, bool retain, uint[]? subscriptionIdentifiers, long sequence, bool fromQueue)
     {
         var packetId = NextPacketId();
+        message.AddRef();
         _inflight[packetId] = new InflightMessage(message, qos, retain, subscriptionIdentifiers, Released: false, sequence);
         _inflightBytes += message.Payload.Length;
         if (IsStored)
@@ -215,10 +221,8 @@ internal sealed partial class Session
             if (next.Message.IsExpired(now))
             {
                 RecordCompleted(next.Sequence);
-                continue;
             }
-
-            if (next.QoS == QualityOfService.AtMostOnce)
+            else if (next.QoS == QualityOfService.AtMostOnce)
             {
                 RecordCompleted(next.Sequence);
                 connection.EnqueuePublish(next.Message, 0, next.QoS, next.Retain, dup: false, next.SubscriptionIdentifiers);
@@ -227,6 +231,9 @@ internal sealed partial class Session
             {
                 SendNow(connection, next.Message, next.QoS, next.Retain, next.SubscriptionIdentifiers, next.Sequence, fromQueue: true);
             }
+
+            // The queue's reference; the outbound item and the in-flight entry took their own.
+            next.Message.Release();
         }
     }
 
@@ -243,6 +250,7 @@ internal sealed partial class Session
         }
 
         _inflightBytes -= removed.Message.Payload.Length;
+        removed.Message.Release();
         return true;
     }
 
@@ -257,12 +265,31 @@ internal sealed partial class Session
             return;
         }
 
+        delivery.Message.AddRef();
         _pending.Enqueue(delivery);
         _pendingBytes += delivery.Message.Payload.Length;
         if (IsStored)
         {
             _broker.SubmitChange(new DeliveryQueued(ClientId, ToStored(delivery.Message, delivery.QoS, delivery.Retain, delivery.SubscriptionIdentifiers, delivery.Sequence, 0, DeliveryState.Queued)));
         }
+    }
+
+    /// <summary>Empties the pending queue and the in-flight window, releasing their references. Caller holds <see cref="Gate"/>.</summary>
+    private void DropDeliveries()
+    {
+        while (_pending.TryDequeue(out var queued))
+        {
+            queued.Message.Release();
+        }
+
+        foreach (var inflight in _inflight.Values)
+        {
+            inflight.Message.Release();
+        }
+
+        _inflight.Clear();
+        _pendingBytes = 0;
+        _inflightBytes = 0;
     }
 
     /// <summary>Restore: deliveries read from the store, in sequence order, and incoming QoS 2 ids awaiting PUBREL.</summary>

@@ -86,10 +86,7 @@ internal sealed partial class Session
         {
             IsEnded = true;
             Connection = null;
-            _pending.Clear();
-            _pendingBytes = 0;
-            _inflight.Clear();
-            _inflightBytes = 0;
+            DropDeliveries();
             IncomingQoS2.Clear();
         }
     }

@@ -1,0 +1,70 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using Tether.Protocol;
+
+namespace Tether.Broker;
+
+/// <summary>
+/// Reusable <see cref="ApplicationMessage"/> objects for the publish path, one pool per broker. Lock-free: a
+/// concurrent queue, because messages are rented on a publisher's reader and mostly returned on subscribers'
+/// writers, so a per-thread pool would empty on one side and overflow on the other. Bounded, so a burst does not
+/// pin memory forever; beyond the bound returned objects are left to the garbage collector.
+/// </summary>
+internal sealed class MessagePool
+{
+    /// <summary>How many free messages are kept; a burst beyond this allocates and is collected later.</summary>
+    private const int MaxFree = 4096;
+
+    private readonly ConcurrentQueue<ApplicationMessage> _free = new();
+    private int _freeCount;
+    private long _rented;
+    private long _returned;
+
+    /// <summary>Messages rented so far.</summary>
+    public long Rented => Interlocked.Read(ref _rented);
+
+    /// <summary>Messages whose last reference has been released so far.</summary>
+    public long Returned => Interlocked.Read(ref _returned);
+
+    /// <summary>Messages rented and not yet released by their last holder.</summary>
+    public long Outstanding => Rented - Returned;
+
+    /// <summary>A message holding a copy of <paramref name="payload"/>, with one reference, owned by the caller.</summary>
+    public ApplicationMessage Rent(
+        string topic,
+        ReadOnlyMemory<byte> topicUtf8,
+        in ReadOnlySequence<byte> payload,
+        QualityOfService qos,
+        bool retain,
+        MqttProperties? properties,
+        DateTimeOffset? expiresAt,
+        string? publisherClientId)
+    {
+        if (_free.TryDequeue(out var message))
+        {
+            Interlocked.Decrement(ref _freeCount);
+        }
+        else
+        {
+            message = new ApplicationMessage(this);
+        }
+
+        message.Fill(topic, topicUtf8, payload, qos, retain, properties, expiresAt, publisherClientId);
+        Interlocked.Increment(ref _rented);
+        return message;
+    }
+
+    /// <summary>Called by <see cref="ApplicationMessage.Release"/> when the last reference is gone.</summary>
+    internal void Return(ApplicationMessage message)
+    {
+        Interlocked.Increment(ref _returned);
+        if (Interlocked.Increment(ref _freeCount) > MaxFree)
+        {
+            Interlocked.Decrement(ref _freeCount);
+            message.DropBuffer();
+            return;
+        }
+
+        _free.Enqueue(message);
+    }
+}
