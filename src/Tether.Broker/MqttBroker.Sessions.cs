@@ -38,7 +38,10 @@ public sealed partial class MqttBroker
                     previous = existing.Connection;
                 }
 
-                if (connect.CleanSession || existing.HasExpired(now))
+                // A session with expiry 0 (3.1.1 clean session, or 5.0 expiry 0) ends with its connection, and a
+                // takeover ends that connection: nothing carries over, as in Mosquitto (session present only when
+                // the old session's expiry interval was above 0).
+                if (connect.CleanSession || existing.HasExpired(now) || existing.ExpiresWhenDisconnected)
                 {
                     EndSession(existing);
                     existing = null;

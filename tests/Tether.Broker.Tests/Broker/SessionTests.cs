@@ -97,12 +97,12 @@ public sealed class SessionTests
     public async Task Takeover_closes_the_old_connection_with_session_taken_over()
     {
         await using var harness = new BrokerHarness();
-        var old = await harness.ConnectAsync("same", ProtocolVersion.V500, clean: false);
+        var connect = new ConnectPacket { ClientId = "same", ProtocolVersion = ProtocolVersion.V500, CleanSession = false };
+        connect.Properties.SessionExpiryInterval = 60;
+        var (old, _) = await harness.ConnectAsync(connect);
         await old.SendAsync(Packets.Subscribe(1, "t"));
         await old.ReceiveAsync<SubAckPacket>();
 
-        var connect = new ConnectPacket { ClientId = "same", ProtocolVersion = ProtocolVersion.V500, CleanSession = false };
-        connect.Properties.SessionExpiryInterval = 60;
         var (replacement, connAck) = await harness.ConnectAsync(connect);
 
         var disconnect = Assert.IsType<DisconnectPacket>(Assert.Single(await old.ReceiveUntilClosedAsync()));
@@ -113,6 +113,26 @@ public sealed class SessionTests
         Assert.Equal("to-new", (await replacement.ReceiveAsync<PublishPacket>()).PayloadText());
         await old.BrokerEndedAsync();
         Assert.Equal(1, harness.Broker.Statistics.Disconnects(DisconnectReason.SessionTakenOver));
+    }
+
+    [Theory]
+    [InlineData(ProtocolVersion.V311)]
+    [InlineData(ProtocolVersion.V500)]
+    public async Task Takeover_of_a_session_that_ends_with_its_connection_starts_a_new_one(ProtocolVersion version)
+    {
+        // The old connection had a clean session (3.1.1) or expiry 0 (5.0): its session ends when the takeover
+        // closes it, so the new connection gets no session and none of its subscriptions (Mosquitto does the same).
+        await using var harness = new BrokerHarness();
+        var old = await harness.ConnectAsync("same", version, clean: true);
+        await old.SendAsync(Packets.Subscribe(1, "t"));
+        await old.ReceiveAsync<SubAckPacket>();
+
+        var (replacement, connAck) = await harness.ConnectAsync(new ConnectPacket { ClientId = "same", ProtocolVersion = version, CleanSession = false });
+
+        Assert.False(connAck.SessionPresent);
+        await old.BrokerEndedAsync();
+        Assert.Equal(0, harness.Broker.SubscriptionCount);
+        await replacement.DisposeAsync();
     }
 
     [Fact]
