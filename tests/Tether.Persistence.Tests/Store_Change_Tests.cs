@@ -127,6 +127,32 @@ public class Store_Change_Tests
         Assert.All(listener.CommittedCountWhenCalled.Select((count, i) => (count, i)), x => Assert.True(x.count >= x.i + 1));
     }
 
+    [Fact]
+    public async Task A_failed_write_is_reported_once_and_nothing_after_it_is_acknowledged()
+    {
+        using var directory = new TempStoreDirectory();
+        var listener = new RecordingListener(directory.StorePath, expected: 1);
+        await using var store = SqliteBrokerStore.Open(directory.StorePath);
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = directory.StorePath, Pooling = false }.ToString()))
+        {
+            // Every retained write now fails inside the writer's transaction, as a full disk would make it fail.
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TRIGGER fail_writes BEFORE INSERT ON retained BEGIN SELECT RAISE(FAIL, 'disk full (test)'); END;";
+            command.ExecuteNonQuery();
+        }
+
+        store.Submit(new RetainedMessageSet(Message("a", "lost")));
+        store.WhenCommitted(listener, 1);
+
+        var failure = await store.WriteFailed.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Contains(directory.StorePath, failure.Message, StringComparison.Ordinal);
+        Assert.Contains("disk full (test)", failure.Message, StringComparison.Ordinal);
+        Assert.Same(failure, store.Failure);
+        await Assert.ThrowsAsync<BrokerStoreException>(() => store.FlushAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Empty(listener.Tokens);
+    }
+
     private static async Task<StoredState> LoadAsync(string path)
     {
         await using var store = SqliteBrokerStore.Open(path);
