@@ -23,14 +23,6 @@ public sealed partial class SqliteBrokerStore : IBrokerStore
     private readonly WalCheckpointer _checkpointer;
     private readonly TaskCompletionSource<BrokerStoreException> _writeFailed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile BrokerStoreException? _failure;
-
-    // Wakes the writer thread directly from the submitting thread. Waiting on the channel's own WaitToReadAsync from
-    // a dedicated thread routes every wake-up through a thread-pool thread, which on a busy machine (the pool full
-    // of connection work) added milliseconds to every commit and so to every acknowledgement.
-    // Never disposed: a submitter racing with DisposeAsync may still release it, and without AvailableWaitHandle it
-    // holds no operating-system handle.
-    private readonly SemaphoreSlim _wake = new(0);
-    private int _writerIdle;
     private int _disposed;
 
     private SqliteBrokerStore(SqliteConnection connection, string connectionString, string path, SqliteStoreOptions options)
@@ -121,20 +113,14 @@ public sealed partial class SqliteBrokerStore : IBrokerStore
     public void Submit(StoreChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
-        if (_pending.Writer.TryWrite(new PendingItem(change, null, 0, null)))
-        {
-            WakeWriter();
-        }
+        _pending.Writer.TryWrite(new PendingItem(change, null, 0, null));
     }
 
     /// <inheritdoc />
     public void WhenCommitted(IStoreCommitListener listener, long token)
     {
         ArgumentNullException.ThrowIfNull(listener);
-        if (_pending.Writer.TryWrite(new PendingItem(null, listener, token, null)))
-        {
-            WakeWriter();
-        }
+        _pending.Writer.TryWrite(new PendingItem(null, listener, token, null));
     }
 
     /// <inheritdoc />
@@ -151,8 +137,6 @@ public sealed partial class SqliteBrokerStore : IBrokerStore
             return _writerEnded.Task;
         }
 
-        WakeWriter();
-
         return flushed.Task.WaitAsync(cancellationToken);
     }
 
@@ -165,7 +149,6 @@ public sealed partial class SqliteBrokerStore : IBrokerStore
         }
 
         _pending.Writer.TryComplete();
-        WakeWriter();
         await _writerEnded.Task.ConfigureAwait(false);
         await _checkpointer.DisposeAsync().ConfigureAwait(false);
 
@@ -181,7 +164,7 @@ public sealed partial class SqliteBrokerStore : IBrokerStore
         {
             while (true)
             {
-                if (!WaitForWork(reader))
+                if (!reader.TryPeek(out _) && !reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
                 {
                     break;
                 }
@@ -232,48 +215,6 @@ public sealed partial class SqliteBrokerStore : IBrokerStore
         finally
         {
             _writerEnded.TrySetResult();
-        }
-    }
-
-    /// <summary>Called after every write to the channel: releases the writer if it is asleep, once per sleep.</summary>
-    private void WakeWriter()
-    {
-        if (Volatile.Read(ref _writerIdle) == 1 && Interlocked.Exchange(ref _writerIdle, 0) == 1)
-        {
-            _wake.Release();
-        }
-    }
-
-    /// <summary>Blocks the writer thread until there is something to write; false once the channel is completed and empty.</summary>
-    private bool WaitForWork(ChannelReader<PendingItem> reader)
-    {
-        while (true)
-        {
-            if (reader.TryPeek(out _))
-            {
-                return true;
-            }
-
-            if (reader.Completion.IsCompleted)
-            {
-                return false;
-            }
-
-            // Announce the sleep (a full fence), then look again: an item written before the announcement is seen
-            // here, one written after it finds the flag set and releases the semaphore.
-            Interlocked.Exchange(ref _writerIdle, 1);
-            if (reader.TryPeek(out _) || reader.Completion.IsCompleted)
-            {
-                if (Interlocked.Exchange(ref _writerIdle, 0) == 0)
-                {
-                    // A submitter took the flag and released (or is about to release) the semaphore: consume that.
-                    _wake.Wait();
-                }
-
-                continue;
-            }
-
-            _wake.Wait();
         }
     }
 

@@ -237,9 +237,20 @@ public sealed partial class TetherServer : IAsyncDisposable
     /// </summary>
     private async Task StopOnStoreWriteFailureAsync(SqliteBrokerStore store)
     {
-        var failure = await store.WriteFailed.ConfigureAwait(false);
+        var lifetime = _app.Services.GetRequiredService<IHostApplicationLifetime>();
+        BrokerStoreException failure;
+        try
+        {
+            // Watching ends with the server, so that a stopped server is not kept alive by this task.
+            failure = await store.WriteFailed.WaitAsync(lifetime.ApplicationStopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         ServerLog.StoreWriteFailed(_logger, store.Path, failure.InnerException?.Message ?? failure.Message);
-        _app.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+        lifetime.StopApplication();
     }
 
     private void CheckUser(bool runningAsRoot)
