@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
@@ -59,7 +60,10 @@ internal sealed class BenchClient : IAsyncDisposable
     {
         var sentAt = new long[ushort.MaxValue + 1];
         var utf8Topics = topics.Select(Utf8Text.FromString).ToArray();
-        var publish = new PublishPacket { QoS = QualityOfService.AtLeastOnce, Payload = new ReadOnlySequence<byte>(payload) };
+        // Every message differs (its number in the first 8 bytes), as real traffic does, so that the broker cannot
+        // share equal messages (it does at restore) and flatter the memory figures.
+        var body = payload.ToArray();
+        var publish = new PublishPacket { QoS = QualityOfService.AtLeastOnce, Payload = new ReadOnlySequence<byte>(body) };
         var sent = 0;
         var acknowledged = 0;
         ushort nextId = 0;
@@ -72,6 +76,11 @@ internal sealed class BenchClient : IAsyncDisposable
                 nextId = nextId == ushort.MaxValue ? (ushort)1 : (ushort)(nextId + 1);
                 publish.PacketId = nextId;
                 publish.Topic = utf8Topics[(topicOffset + sent) % utf8Topics.Length];
+                if (body.Length >= sizeof(long))
+                {
+                    BinaryPrimitives.WriteInt64LittleEndian(body, (long)latencyOffset + sent);
+                }
+
                 MqttPacketWriter.Write(_output, publish, ProtocolVersion.V311);
                 sentAt[nextId] = Stopwatch.GetTimestamp();
                 sent++;

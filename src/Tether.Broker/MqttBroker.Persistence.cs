@@ -65,11 +65,11 @@ public sealed partial class MqttBroker
 
         var state = await Store.LoadAsync(cancellationToken).ConfigureAwait(false);
         var now = Time.GetUtcNow();
-        var topics = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var cache = new RestoredMessageCache();
         var retained = 0;
         foreach (var stored in state.Retained)
         {
-            var message = StoredMessageCodec.FromStored(stored, topics);
+            var message = StoredMessageCodec.FromStored(stored, cache);
             if (message.IsExpired(now))
             {
                 SubmitChange(new RetainedMessageCleared(stored.Topic));
@@ -80,7 +80,7 @@ public sealed partial class MqttBroker
             retained++;
         }
 
-        var sessions = 0;
+        var restored = new Dictionary<string, Session>(state.Sessions.Count, StringComparer.Ordinal);
         foreach (var stored in state.Sessions)
         {
             var info = stored.Session;
@@ -111,7 +111,7 @@ public sealed partial class MqttBroker
                 _router.Subscriptions.Subscribe(subscription.Filter, session, options);
             }
 
-            session.RestoreDeliveries(stored.Deliveries, stored.IncomingQoS2, topics);
+            session.RestoreDeliveries(stored.Deliveries, stored.IncomingQoS2, cache);
             session.IsStored = true;
             _sessions[info.ClientId] = session;
             if (session.ExpiryIntervalSeconds != uint.MaxValue)
@@ -125,10 +125,25 @@ public sealed partial class MqttBroker
                 _delayedWills[info.ClientId] = new DelayedWill(will, disconnectedAt.AddSeconds(will.DelaySeconds), session);
             }
 
-            sessions++;
+            restored[info.ClientId] = session;
         }
 
-        return (retained, sessions);
+        // Deliveries come one row at a time, so that a large backlog is never held both as store records and as
+        // queues. A row of a session that expired while the broker was down is removed here.
+        foreach (var (clientId, delivery) in Store.ReadDeliveries(cancellationToken))
+        {
+            ObserveDeliverySequence(delivery.Sequence);
+            if (restored.TryGetValue(clientId, out var session))
+            {
+                session.RestoreDelivery(delivery, cache);
+            }
+            else
+            {
+                SubmitChange(new DeliveryCompleted(clientId, delivery.Sequence));
+            }
+        }
+
+        return (retained, restored.Count);
     }
 
     /// <summary>Writes a session's row (subscriptions, will, expiry) if it outlives its connection; removes it if it no longer does.</summary>

@@ -1,8 +1,8 @@
 namespace Tether.Persistence;
 
 /// <summary>
-/// The store file cannot be used: it is damaged, is not a Tether store, or was written by a newer Tether. The file
-/// is left exactly as it was; the message tells the operator what to do.
+/// The store file cannot be used: it is damaged, is not a Tether store, was written by a newer Tether, or writing it
+/// failed. A file that cannot be read is left exactly as it was; the message tells the operator what to do.
 /// </summary>
 public sealed class BrokerStoreException : IOException
 {

@@ -4,7 +4,10 @@ using Tether.Protocol;
 
 namespace Tether.Persistence;
 
-/// <summary>Reading the whole store at start-up.</summary>
+/// <summary>
+/// Reading the store at start-up: retained messages and sessions at once (they are few), deliveries streamed one
+/// row at a time (they can be millions) on a connection of their own, so that the writer can run meanwhile.
+/// </summary>
 public sealed partial class SqliteBrokerStore
 {
     /// <inheritdoc />
@@ -23,6 +26,9 @@ public sealed partial class SqliteBrokerStore
         }
     }
 
+    // How many distinct strings or property blobs the delivery read keeps for sharing (a few hundred KB at most).
+    private const int MaxSharedValues = 4096;
+
     private StoredState Load(CancellationToken cancellationToken)
     {
         var retained = new List<StoredMessage>();
@@ -36,7 +42,7 @@ public sealed partial class SqliteBrokerStore
             }
         }
 
-        var sessions = new Dictionary<string, (StoredSession Session, List<StoredSubscription> Subscriptions, List<StoredDelivery> Deliveries, List<ushort> Incoming)>(StringComparer.Ordinal);
+        var sessions = new Dictionary<string, (StoredSession Session, List<StoredSubscription> Subscriptions, List<ushort> Incoming)>(StringComparer.Ordinal);
         using (var command = _connection.CreateCommand())
         {
             command.CommandText = "SELECT client_id, protocol, expiry_interval, disconnected_at, user_name, will_topic, will_payload, will_qos, will_retain, will_properties, will_delay, will_expiry FROM sessions";
@@ -52,7 +58,7 @@ public sealed partial class SqliteBrokerStore
 
                 var subscriptions = new List<StoredSubscription>();
                 var session = new StoredSession(reader.GetString(0), (ProtocolVersion)reader.GetInt64(1), (uint)reader.GetInt64(2), ReadTime(reader, 3), ReadString(reader, 4), subscriptions, will);
-                sessions[session.ClientId] = (session, subscriptions, [], []);
+                sessions[session.ClientId] = (session, subscriptions, []);
             }
         }
 
@@ -79,42 +85,6 @@ public sealed partial class SqliteBrokerStore
 
         using (var command = _connection.CreateCommand())
         {
-            command.CommandText = "SELECT client_id, sequence, topic, payload, message_qos, message_retain, properties, expires_at, publisher, qos, retain, subscription_identifiers, packet_id, state FROM deliveries ORDER BY sequence";
-            using var reader = command.ExecuteReader();
-            // Queues repeat a few topics and publishers many times: keep one string of each.
-            var strings = new Dictionary<string, string>(StringComparer.Ordinal);
-            string? Shared(string? value)
-            {
-                if (value is null)
-                {
-                    return null;
-                }
-
-                if (!strings.TryGetValue(value, out var shared))
-                {
-                    strings[value] = shared = value;
-                }
-
-                return shared;
-            }
-
-            while (reader.Read())
-            {
-                if (!sessions.TryGetValue(reader.GetString(0), out var owner))
-                {
-                    continue;
-                }
-
-                var properties = (byte[])reader[6];
-                var message = new StoredMessage(Shared(reader.GetString(2))!, (byte[])reader[3], (QualityOfService)reader.GetInt64(4), reader.GetInt64(5) != 0,
-                    properties.Length == 0 ? ReadOnlyMemory<byte>.Empty : properties, ReadTime(reader, 7), Shared(ReadString(reader, 8)));
-                owner.Deliveries.Add(new StoredDelivery(reader.GetInt64(1), message, (QualityOfService)reader.GetInt64(9), reader.GetInt64(10) != 0,
-                    DecodeIdentifiers(reader.IsDBNull(11) ? null : (byte[])reader[11]), (ushort)reader.GetInt64(12), (DeliveryState)reader.GetInt64(13)));
-            }
-        }
-
-        using (var command = _connection.CreateCommand())
-        {
             command.CommandText = "SELECT client_id, packet_id FROM incoming_qos2";
             using var reader = command.ExecuteReader();
             while (reader.Read())
@@ -127,12 +97,56 @@ public sealed partial class SqliteBrokerStore
         }
 
         var states = new List<StoredSessionState>(sessions.Count);
-        foreach (var (session, _, deliveries, incoming) in sessions.Values)
+        foreach (var (session, _, incoming) in sessions.Values)
         {
-            states.Add(new StoredSessionState(session, deliveries, incoming));
+            states.Add(new StoredSessionState(session, [], incoming));
         }
 
         return new StoredState(retained, states);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Reads a snapshot taken when the enumeration starts; changes submitted meanwhile are not seen.</remarks>
+    public IEnumerable<StoredSessionDelivery> ReadDeliveries(CancellationToken cancellationToken)
+    {
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT client_id, sequence, topic, payload, message_qos, message_retain, properties, expires_at, publisher, qos, retain, subscription_identifiers, packet_id, state FROM deliveries ORDER BY sequence";
+        using var reader = command.ExecuteReader();
+
+        // Queues repeat a few client ids, topics, publishers and property sets many times: keep one of each.
+        var strings = new Dictionary<string, string>(StringComparer.Ordinal);
+        var blobs = new Dictionary<byte[], byte[]>(ByteContentComparer.Instance);
+        while (reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var properties = (byte[])reader[6];
+            var message = new StoredMessage(Share(strings, reader.GetString(2)), (byte[])reader[3], (QualityOfService)reader.GetInt64(4), reader.GetInt64(5) != 0,
+                properties.Length == 0 ? ReadOnlyMemory<byte>.Empty : Share(blobs, properties), ReadTime(reader, 7), reader.IsDBNull(8) ? null : Share(strings, reader.GetString(8)));
+            var delivery = new StoredDelivery(reader.GetInt64(1), message, (QualityOfService)reader.GetInt64(9), reader.GetInt64(10) != 0,
+                DecodeIdentifiers(reader.IsDBNull(11) ? null : (byte[])reader[11]), (ushort)reader.GetInt64(12), (DeliveryState)reader.GetInt64(13));
+            yield return new StoredSessionDelivery(Share(strings, reader.GetString(0)), delivery);
+        }
+    }
+
+    private static T Share<T>(Dictionary<T, T> shared, T value)
+        where T : notnull
+    {
+        if (shared.TryGetValue(value, out var existing))
+        {
+            return existing;
+        }
+
+        // Bounded: a store with ever-different values must not grow this without limit while it is read.
+        if (shared.Count >= MaxSharedValues)
+        {
+            shared.Clear();
+        }
+
+        shared[value] = value;
+        return value;
     }
 
     private static DateTimeOffset? ReadTime(SqliteDataReader reader, int ordinal) =>

@@ -21,7 +21,8 @@ public sealed partial class SqliteBrokerStore : IBrokerStore
     private readonly Thread _writer;
     private readonly TaskCompletionSource _writerEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly WalCheckpointer _checkpointer;
-    private volatile Exception? _failure;
+    private readonly TaskCompletionSource<BrokerStoreException> _writeFailed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile BrokerStoreException? _failure;
     private int _disposed;
 
     private SqliteBrokerStore(SqliteConnection connection, string connectionString, string path, SqliteStoreOptions options)
@@ -42,6 +43,13 @@ public sealed partial class SqliteBrokerStore : IBrokerStore
 
     /// <summary>The error that stopped the writer, if any; from then on nothing is acknowledged.</summary>
     public Exception? Failure => _failure;
+
+    /// <summary>
+    /// Completes, with the error, when a write fails (disk full, I/O error, the file made read-only or removed): from
+    /// then on nothing is committed, so no acknowledgement that waits for a commit is ever sent. Never completes while
+    /// writes succeed. The host watches it to tell the operator and stop.
+    /// </summary>
+    public Task<BrokerStoreException> WriteFailed => _writeFailed.Task;
 
     /// <summary>
     /// Opens the store at <paramref name="path"/>, creating it if there is no file, migrating an older schema, and
@@ -180,8 +188,10 @@ public sealed partial class SqliteBrokerStore : IBrokerStore
                     }
                     catch (Exception e) when (e is SqliteException or InvalidOperationException or IOException)
                     {
-                        // Nothing after this point is durable, so nothing more is acknowledged.
+                        // Nothing after this point is durable, so nothing more is acknowledged. The batch's changes are
+                        // lost with the transaction; their acknowledgements were never sent.
                         _failure = new BrokerStoreException($"Writing the store '{Path}' failed: {e.Message}", e);
+                        _writeFailed.TrySetResult(_failure);
                     }
                 }
 

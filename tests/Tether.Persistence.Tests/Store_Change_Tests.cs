@@ -58,7 +58,10 @@ public class Store_Change_Tests
             await store.FlushAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
         }
 
-        var restored = Assert.Single((await LoadAsync(directory.StorePath)).Sessions);
+        var (state, rows) = await LoadWithDeliveriesAsync(directory.StorePath);
+        var restored = Assert.Single(state.Sessions);
+        Assert.All(rows, row => Assert.Equal("c1", row.ClientId));
+        var deliveries = rows.Select(row => row.Delivery).ToList();
 
         Assert.Equal(session.ClientId, restored.Session.ClientId);
         Assert.Equal(session.ProtocolVersion, restored.Session.ProtocolVersion);
@@ -71,14 +74,14 @@ public class Store_Change_Tests
         Assert.Equal(30u, restored.Session.Will.DelaySeconds);
         Assert.Equal(60u, restored.Session.Will.ExpirySeconds);
 
-        Assert.Equal([2L, 3L, 4L], restored.Deliveries.Select(d => d.Sequence));
-        Assert.Equal(DeliveryState.Released, restored.Deliveries[0].State);
-        Assert.Equal((ushort)8, restored.Deliveries[0].PacketId);
-        Assert.Equal(DeliveryState.Sent, restored.Deliveries[1].State);
-        Assert.Equal((ushort)9, restored.Deliveries[1].PacketId);
-        Assert.Equal(DeliveryState.Queued, restored.Deliveries[2].State);
-        Assert.Equal([5u, 6u], restored.Deliveries[2].SubscriptionIdentifiers!);
-        Assert.Equal("m4"u8.ToArray(), restored.Deliveries[2].Message.Payload.ToArray());
+        Assert.Equal([2L, 3L, 4L], deliveries.Select(d => d.Sequence));
+        Assert.Equal(DeliveryState.Released, deliveries[0].State);
+        Assert.Equal((ushort)8, deliveries[0].PacketId);
+        Assert.Equal(DeliveryState.Sent, deliveries[1].State);
+        Assert.Equal((ushort)9, deliveries[1].PacketId);
+        Assert.Equal(DeliveryState.Queued, deliveries[2].State);
+        Assert.Equal([5u, 6u], deliveries[2].SubscriptionIdentifiers!);
+        Assert.Equal("m4"u8.ToArray(), deliveries[2].Message.Payload.ToArray());
         Assert.Equal([(ushort)101], restored.IncomingQoS2);
     }
 
@@ -96,9 +99,10 @@ public class Store_Change_Tests
             await store.FlushAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
         }
 
-        var restored = Assert.Single((await LoadAsync(directory.StorePath)).Sessions);
+        var (state, rows) = await LoadWithDeliveriesAsync(directory.StorePath);
+        var restored = Assert.Single(state.Sessions);
         Assert.Equal("kept", restored.Session.ClientId);
-        Assert.Empty(restored.Deliveries);
+        Assert.Empty(rows);
     }
 
     [Fact]
@@ -123,10 +127,43 @@ public class Store_Change_Tests
         Assert.All(listener.CommittedCountWhenCalled.Select((count, i) => (count, i)), x => Assert.True(x.count >= x.i + 1));
     }
 
+    [Fact]
+    public async Task A_failed_write_is_reported_once_and_nothing_after_it_is_acknowledged()
+    {
+        using var directory = new TempStoreDirectory();
+        var listener = new RecordingListener(directory.StorePath, expected: 1);
+        await using var store = SqliteBrokerStore.Open(directory.StorePath);
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = directory.StorePath, Pooling = false }.ToString()))
+        {
+            // Every retained write now fails inside the writer's transaction, as a full disk would make it fail.
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TRIGGER fail_writes BEFORE INSERT ON retained BEGIN SELECT RAISE(FAIL, 'disk full (test)'); END;";
+            command.ExecuteNonQuery();
+        }
+
+        store.Submit(new RetainedMessageSet(Message("a", "lost")));
+        store.WhenCommitted(listener, 1);
+
+        var failure = await store.WriteFailed.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Contains(directory.StorePath, failure.Message, StringComparison.Ordinal);
+        Assert.Contains("disk full (test)", failure.Message, StringComparison.Ordinal);
+        Assert.Same(failure, store.Failure);
+        await Assert.ThrowsAsync<BrokerStoreException>(() => store.FlushAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Empty(listener.Tokens);
+    }
+
     private static async Task<StoredState> LoadAsync(string path)
     {
         await using var store = SqliteBrokerStore.Open(path);
         return await store.LoadAsync(CancellationToken.None);
+    }
+
+    private static async Task<(StoredState State, List<StoredSessionDelivery> Deliveries)> LoadWithDeliveriesAsync(string path)
+    {
+        await using var store = SqliteBrokerStore.Open(path);
+        var state = await store.LoadAsync(CancellationToken.None);
+        return (state, store.ReadDeliveries(CancellationToken.None).ToList());
     }
 
     private static StoredMessage Message(string topic, string payload, QualityOfService qos = QualityOfService.AtLeastOnce, byte[]? properties = null, DateTimeOffset? expiresAt = null) =>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Tether.Broker.Persistence;
 using Tether.Protocol;
 
@@ -14,6 +15,36 @@ internal sealed partial class MqttConnection : IStoreCommitListener
     // behind them even when they changed nothing, so a publisher gets its acknowledgements in order [MQTT-4.6.0-2].
     private int _acknowledgementsAwaitingCommit;
 
+    // Commit barriers (see EnqueueCommitBarrierIfChanged), in the order they were enqueued: the store completes them
+    // from the first queue as their commits happen, the writer takes their tasks from the second as it reaches them.
+    private readonly ConcurrentQueue<TaskCompletionSource> _barriersAwaitingCommit = new();
+    private readonly ConcurrentQueue<Task> _barriersForWriter = new();
+
+    // Token of a commit barrier; acknowledgement tokens are never negative.
+    private const long CommitBarrierToken = -1;
+
+    /// <summary>
+    /// SUBACK and UNSUBACK: when the packet changed a stored session, nothing more goes out to this client until
+    /// the change is committed, so an acknowledged subscription survives a crash. The packets stay queued in their
+    /// usual order behind a barrier in the outbound queue; neither the read loop nor the publishers wait.
+    /// </summary>
+    private void EnqueueCommitBarrierIfChanged()
+    {
+        if (!MqttBroker.TakeSubmittedChange())
+        {
+            return;
+        }
+
+        var barrier = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _barriersAwaitingCommit.Enqueue(barrier);
+        _barriersForWriter.Enqueue(barrier.Task);
+        _outbound.Writer.TryWrite(OutboundItem.ForCommitBarrier());
+        _broker.Store.WhenCommitted(this, CommitBarrierToken);
+    }
+
+    /// <summary>The writer reached a barrier item: its task, enqueued with it.</summary>
+    private Task TakeCommitBarrier() => _barriersForWriter.TryDequeue(out var barrier) ? barrier : Task.CompletedTask;
+
     /// <summary>Enqueues an acknowledgement now, or once the changes this thread just submitted are committed.</summary>
     private void EnqueueAckAfterCommit(PacketType type, ushort packetId, ReasonCode reasonCode)
     {
@@ -29,6 +60,17 @@ internal sealed partial class MqttConnection : IStoreCommitListener
 
     void IStoreCommitListener.OnCommitted(long token)
     {
+        if (token == CommitBarrierToken)
+        {
+            // Commits are reported in submission order, so this is the oldest barrier still waiting.
+            if (_barriersAwaitingCommit.TryDequeue(out var barrier))
+            {
+                barrier.TrySetResult();
+            }
+
+            return;
+        }
+
         // Enqueued before the count drops, so an acknowledgement that sees zero comes after this one.
         EnqueueAck((PacketType)(token >> 24), (ushort)token, (ReasonCode)(byte)(token >> 16));
         Interlocked.Decrement(ref _acknowledgementsAwaitingCommit);

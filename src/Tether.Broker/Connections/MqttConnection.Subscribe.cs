@@ -13,6 +13,7 @@ internal sealed partial class MqttConnection
         // The session's lock is held from the first new subscription until its retained messages are queued, so a
         // live message published meanwhile is queued after them: a subscriber never sees an older retained value
         // arrive after a newer live one on the same topic. Publishers to this session wait that long; others don't.
+        MqttBroker.TakeSubmittedChange();
         lock (Session!.Gate)
         {
             HandleSubscribeLocked(subscribe);
@@ -67,7 +68,9 @@ internal sealed partial class MqttConnection
             }
         }
 
-        // SUBACK precedes the retained messages it triggers [MQTT-3.8.4-1].
+        // SUBACK precedes the retained messages it triggers [MQTT-3.8.4-1]; both wait for the commit of a stored
+        // session's new subscriptions (a subscription acknowledged is a subscription kept).
+        EnqueueCommitBarrierIfChanged();
         EnqueuePacket(subAck);
         if (retainedToSend is null)
         {
@@ -84,6 +87,7 @@ internal sealed partial class MqttConnection
     {
         var session = Session!;
         var unsubAck = new UnsubAckPacket { PacketId = unsubscribe.PacketId };
+        MqttBroker.TakeSubmittedChange();
         var debug = DebugEnabled;
         foreach (var filter in unsubscribe.Filters)
         {
@@ -100,6 +104,7 @@ internal sealed partial class MqttConnection
             }
         }
 
+        EnqueueCommitBarrierIfChanged();
         EnqueuePacket(unsubAck);
     }
 }

@@ -93,6 +93,30 @@ internal sealed partial class MqttConnection
                         break;
                     }
 
+                    if (item.Kind == OutboundKind.CommitBarrier)
+                    {
+                        var barrier = TakeCommitBarrier();
+                        if (!barrier.IsCompleted)
+                        {
+                            // What precedes the barrier goes out now; what follows waits for the commit.
+                            if (bytes > 0)
+                            {
+                                _broker.Statistics.CountPacketsSent(packets, publishes, bytes);
+                                (packets, publishes, bytes) = (0, 0, 0);
+                                var flushed = await output.FlushAsync().ConfigureAwait(false);
+                                if (flushed.IsCompleted || flushed.IsCanceled)
+                                {
+                                    close = true;
+                                    break;
+                                }
+                            }
+
+                            await barrier.ConfigureAwait(false);
+                        }
+
+                        continue;
+                    }
+
                     var written = WriteItem(output, item);
                     item.Message?.Release();
                     if (written > 0)

@@ -16,6 +16,9 @@ internal enum OutboundKind : byte
 
     /// <summary>Send the packet (a DISCONNECT, or nothing) and then close the connection.</summary>
     Close,
+
+    /// <summary>Nothing after this goes out until the store has committed what was submitted before it.</summary>
+    CommitBarrier,
 }
 
 /// <summary>One entry of a connection's outbound queue. A struct, so queueing allocates nothing.</summary>
@@ -65,6 +68,9 @@ internal readonly struct OutboundItem
 
     public static OutboundItem ForPacket(MqttPacket packet) =>
         new(OutboundKind.Packet, packet, null, packet.Type, 0, QualityOfService.AtMostOnce, false, false, ReasonCode.Success, null);
+
+    public static OutboundItem ForCommitBarrier() =>
+        new(OutboundKind.CommitBarrier, null, null, PacketType.Reserved, 0, QualityOfService.AtMostOnce, false, false, ReasonCode.Success, null);
 
     public static OutboundItem ForClose(MqttPacket? finalPacket) =>
         new(OutboundKind.Close, finalPacket, null, PacketType.Disconnect, 0, QualityOfService.AtMostOnce, false, false, ReasonCode.Success, null);

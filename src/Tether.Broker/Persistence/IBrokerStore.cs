@@ -19,6 +19,15 @@ public interface IBrokerStore : IAsyncDisposable
     /// <param name="cancellationToken">Abandons the load.</param>
     Task<StoredState> LoadAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Streams the deliveries of every stored session in sequence order, after <see cref="LoadAsync"/>, one row at a
+    /// time, so that a large backlog is never held twice (as store records and as the broker's queues) at restore.
+    /// A store may instead return deliveries in <see cref="StoredSessionState.Deliveries"/>; it then streams none here.
+    /// Changes may be submitted while the enumeration runs.
+    /// </summary>
+    /// <param name="cancellationToken">Abandons the read.</param>
+    IEnumerable<StoredSessionDelivery> ReadDeliveries(CancellationToken cancellationToken) => [];
+
     /// <summary>Queues one change; never blocks.</summary>
     /// <param name="change">The change.</param>
     void Submit(StoreChange change);

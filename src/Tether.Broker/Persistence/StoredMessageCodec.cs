@@ -27,22 +27,20 @@ internal static class StoredMessageCodec
         message.ExpiresAt,
         message.PublisherClientId);
 
-    public static ApplicationMessage FromStored(StoredMessage stored, Dictionary<string, byte[]>? topicCache = null)
-    {
-        byte[] topicUtf8;
-        if (topicCache is null)
-        {
-            topicUtf8 = Encoding.UTF8.GetBytes(stored.Topic);
-        }
-        else if (!topicCache.TryGetValue(stored.Topic, out topicUtf8!))
-        {
-            // Restored queues repeat the same few topics many times; share their encoding.
-            topicUtf8 = Encoding.UTF8.GetBytes(stored.Topic);
-            topicCache[stored.Topic] = topicUtf8;
-        }
+    public static ApplicationMessage FromStored(StoredMessage stored) =>
+        new(stored.Topic, Encoding.UTF8.GetBytes(stored.Topic), stored.Payload, stored.QoS, stored.Retain, DecodeProperties(stored.Properties), stored.ExpiresAt, stored.PublisherClientId);
 
-        return new ApplicationMessage(stored.Topic, topicUtf8, stored.Payload, stored.QoS, stored.Retain, DecodeProperties(stored.Properties), stored.ExpiresAt, stored.PublisherClientId);
-    }
+    /// <summary>Restore: shares topic encodings, decoded properties and whole messages through <paramref name="cache"/>.</summary>
+    public static ApplicationMessage FromStored(StoredMessage stored, RestoredMessageCache cache) =>
+        cache.Message(stored, static (message, shared) => new ApplicationMessage(
+            message.Topic,
+            shared.TopicUtf8(message.Topic),
+            message.Payload,
+            message.QoS,
+            message.Retain,
+            shared.Properties(message.Properties, DecodeProperties),
+            message.ExpiresAt,
+            message.PublisherClientId));
 
     public static StoredSubscription ToStored(string filter, SubscriptionOptions options) =>
         new(filter, options.MaximumQoS, options.NoLocal, options.RetainAsPublished, options.RetainHandling, options.SubscriptionIdentifier);

@@ -293,30 +293,39 @@ internal sealed partial class Session
     }
 
     /// <summary>Restore: deliveries read from the store, in sequence order, and incoming QoS 2 ids awaiting PUBREL.</summary>
-    public void RestoreDeliveries(IReadOnlyList<StoredDelivery> deliveries, IReadOnlyList<ushort> incomingQoS2, Dictionary<string, byte[]> topicCache)
+    public void RestoreDeliveries(IReadOnlyList<StoredDelivery> deliveries, IReadOnlyList<ushort> incomingQoS2, RestoredMessageCache cache)
     {
         lock (Gate)
         {
             foreach (var stored in deliveries)
             {
-                var message = StoredMessageCodec.FromStored(stored.Message, topicCache);
-                uint[]? identifiers = stored.SubscriptionIdentifiers is { Count: > 0 } ids ? [.. ids] : null;
-                _broker.ObserveDeliverySequence(stored.Sequence);
-                if (stored.State == DeliveryState.Queued)
-                {
-                    _pending.Enqueue(new QueuedDelivery(message, stored.QoS, stored.Retain, identifiers, stored.Sequence));
-                    _pendingBytes += message.Payload.Length;
-                }
-                else
-                {
-                    _inflight[stored.PacketId] = new InflightMessage(message, stored.QoS, stored.Retain, identifiers, stored.State == DeliveryState.Released, stored.Sequence);
-                    _inflightBytes += message.Payload.Length;
-                }
+                RestoreDelivery(stored, cache);
             }
 
             foreach (var packetId in incomingQoS2)
             {
                 IncomingQoS2.Add(packetId);
+            }
+        }
+    }
+
+    /// <summary>Restore: one delivery read from the store; called in sequence order.</summary>
+    public void RestoreDelivery(StoredDelivery stored, RestoredMessageCache cache)
+    {
+        lock (Gate)
+        {
+            var message = StoredMessageCodec.FromStored(stored.Message, cache);
+            uint[]? identifiers = stored.SubscriptionIdentifiers is { Count: > 0 } ids ? [.. ids] : null;
+            _broker.ObserveDeliverySequence(stored.Sequence);
+            if (stored.State == DeliveryState.Queued)
+            {
+                _pending.Enqueue(new QueuedDelivery(message, stored.QoS, stored.Retain, identifiers, stored.Sequence));
+                _pendingBytes += message.Payload.Length;
+            }
+            else
+            {
+                _inflight[stored.PacketId] = new InflightMessage(message, stored.QoS, stored.Retain, identifiers, stored.State == DeliveryState.Released, stored.Sequence);
+                _inflightBytes += message.Payload.Length;
             }
         }
     }

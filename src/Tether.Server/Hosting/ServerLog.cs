@@ -44,4 +44,8 @@ internal static partial class ServerLog
     // Mosquitto's wording at start-up when it reads its persistence file.
     [LoggerMessage(EventId = 1090, Level = LogLevel.Information, Message = "Restoring persistent state from {Path}: {Retained} retained messages, {Sessions} sessions.")]
     public static partial void RestoredStore(ILogger logger, string path, int retained, int sessions);
+
+    // Once, when the store's writer stops: the operator must act, and the server stops (see docs/PERSISTENCE.md).
+    [LoggerMessage(EventId = 1091, Level = LogLevel.Error, Message = "Writing the persistence store {Path} failed: {Error}. Nothing more can be made durable, so Tether acknowledges no more QoS 1/2 messages for persistent sessions and is shutting down. Free disk space or fix the file system (disk full, read-only mount, I/O error), then start Tether again: everything acknowledged before the failure is in the store.")]
+    public static partial void StoreWriteFailed(ILogger logger, string path, string error);
 }

@@ -160,6 +160,10 @@ public sealed partial class TetherServer : IAsyncDisposable
 
         _boundListeners = bound;
         ServerLog.Running(_logger, TetherVersion.Current);
+        if (_store is SqliteBrokerStore store)
+        {
+            _ = StopOnStoreWriteFailureAsync(store);
+        }
     }
 
     /// <summary>Completes when the server is asked to stop: SIGINT, SIGTERM, or <see cref="StopAsync"/>.</summary>
@@ -186,6 +190,13 @@ public sealed partial class TetherServer : IAsyncDisposable
         }
 
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+        // Stopped because the store could not be written: the caller (the CLI) exits with an error, so that a
+        // service manager sees a failure rather than a clean stop.
+        if (_store is SqliteBrokerStore { WriteFailed.IsCompleted: true } failed)
+        {
+            throw await failed.WriteFailed.ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -217,6 +228,29 @@ public sealed partial class TetherServer : IAsyncDisposable
 
         // A server never started still holds its store open; disposing twice is harmless.
         await _store.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A store that cannot be written any more makes every QoS 1/2 publication to a persistent session wait forever
+    /// for its acknowledgement. Rather than run on silently like that, the server says why, once, and stops; clients
+    /// reconnect and resend what was not acknowledged once an operator has fixed the disk and started it again.
+    /// </summary>
+    private async Task StopOnStoreWriteFailureAsync(SqliteBrokerStore store)
+    {
+        var lifetime = _app.Services.GetRequiredService<IHostApplicationLifetime>();
+        BrokerStoreException failure;
+        try
+        {
+            // Watching ends with the server, so that a stopped server is not kept alive by this task.
+            failure = await store.WriteFailed.WaitAsync(lifetime.ApplicationStopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        ServerLog.StoreWriteFailed(_logger, store.Path, failure.InnerException?.Message ?? failure.Message);
+        lifetime.StopApplication();
     }
 
     private void CheckUser(bool runningAsRoot)

@@ -117,6 +117,11 @@ public sealed class Acknowledgement_After_Commit_Tests
 
         var (subscriber, _) = await harness.ConnectAsync(connect);
         await subscriber.SendAsync(Packets.Subscribe(1, filter, qos));
+
+        // The SUBACK of a stored session waits for the commit of its subscription.
+        var store = (ManualCommitStore)harness.Broker.Store;
+        await store.ListenerWaitingAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        store.CommitAll();
         await subscriber.ReceiveAsync<SubAckPacket>();
         await subscriber.SendAsync(new DisconnectPacket());
         await subscriber.ReceiveUntilClosedAsync();

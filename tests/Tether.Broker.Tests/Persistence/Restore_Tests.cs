@@ -77,6 +77,29 @@ public sealed class Restore_Tests
         Assert.Equal("late", (await watcher.ReceiveAsync<PublishPacket>()).PayloadText());
     }
 
+    [Fact]
+    public async Task Streamed_deliveries_join_their_session_in_order_and_those_of_an_expired_session_are_removed()
+    {
+        var kept = Session("kept", expiry: uint.MaxValue, disconnectedAt: Start.AddHours(-1), subscriptions: [new StoredSubscription("t/#", QualityOfService.AtLeastOnce, false, false, RetainHandling.SendAtSubscribe, 0)]);
+        var expired = Session("gone", expiry: 60, disconnectedAt: Start.AddHours(-1));
+        var store = new ManualCommitStore(
+            new StoredState([], [new StoredSessionState(kept, [], []), new StoredSessionState(expired, [], [])]),
+            [new StoredSessionDelivery("kept", Delivery(20, "first")), new StoredSessionDelivery("gone", Delivery(21, "lost")), new StoredSessionDelivery("kept", Delivery(22, "second"))]);
+        await using var harness = new BrokerHarness(store: store);
+
+        var (_, sessions) = await harness.Broker.RestoreAsync(CancellationToken.None);
+
+        Assert.Equal(1, sessions);
+        Assert.Contains(store.Submitted, c => c is DeliveryCompleted { ClientId: "gone", Sequence: 21 });
+        Assert.DoesNotContain(store.Submitted, c => c is DeliveryCompleted { ClientId: "kept" });
+        var (client, _) = await harness.ConnectAsync(new ConnectPacket { ClientId = "kept", CleanSession = false });
+        Assert.Equal("first", (await client.ReceiveAsync<PublishPacket>()).PayloadText());
+        Assert.Equal("second", (await client.ReceiveAsync<PublishPacket>()).PayloadText());
+
+        // Later deliveries are numbered above every stored one, the removed session's included.
+        Assert.True(harness.Broker.NextDeliverySequence() > 22);
+    }
+
     private static StoredSession Session(string clientId, uint expiry, DateTimeOffset? disconnectedAt, IReadOnlyList<StoredSubscription>? subscriptions = null, StoredWill? will = null) =>
         new(clientId, ProtocolVersion.V311, expiry, disconnectedAt, null, subscriptions ?? [], will);
 

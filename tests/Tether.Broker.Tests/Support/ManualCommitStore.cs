@@ -3,9 +3,10 @@ using Tether.Broker.Persistence;
 namespace Tether.Broker.Tests.Support;
 
 /// <summary>A durable store whose commits the test triggers: what waits for a commit stays waiting until <see cref="CommitAll"/>.</summary>
-internal sealed class ManualCommitStore(StoredState? initial = null) : IBrokerStore
+internal sealed class ManualCommitStore(StoredState? initial = null, IReadOnlyList<StoredSessionDelivery>? streamedDeliveries = null) : IBrokerStore
 {
     private readonly Lock _gate = new();
+    private TaskCompletionSource _listenerAdded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<StoreChange> _submitted = [];
     private readonly List<(IStoreCommitListener Listener, long Token)> _waiting = [];
 
@@ -26,6 +27,17 @@ internal sealed class ManualCommitStore(StoredState? initial = null) : IBrokerSt
 
     public Task<StoredState> LoadAsync(CancellationToken cancellationToken) => Task.FromResult(initial ?? StoredState.Empty);
 
+    public IEnumerable<StoredSessionDelivery> ReadDeliveries(CancellationToken cancellationToken) => streamedDeliveries ?? [];
+
+    /// <summary>Completes when a listener is waiting for a commit (at once if one already is).</summary>
+    public Task ListenerWaitingAsync()
+    {
+        lock (_gate)
+        {
+            return _waiting.Count > 0 ? Task.CompletedTask : _listenerAdded.Task;
+        }
+    }
+
     public void Submit(StoreChange change)
     {
         lock (_gate)
@@ -39,6 +51,8 @@ internal sealed class ManualCommitStore(StoredState? initial = null) : IBrokerSt
         lock (_gate)
         {
             _waiting.Add((listener, token));
+            _listenerAdded.TrySetResult();
+            _listenerAdded = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
     }
 
