@@ -77,6 +77,13 @@ public sealed record MqttClientOptions
     /// <summary>Clock for keep alive and reconnect delays (a fake one in tests).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// Called with every packet the client writes or reads (CONNECT and CONNACK included), on the client's own
+    /// loops, before the packet's memory is reused: inspect it there, do not keep it. For tracing, such as
+    /// <c>tether pub -d</c>; <see langword="null"/> costs nothing.
+    /// </summary>
+    public Action<MqttPacketDirection, Tether.Protocol.MqttPacket>? PacketObserver { get; init; }
+
     /// <summary>Diagnostics; <see langword="null"/> logs nothing.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 }

@@ -144,20 +144,22 @@ internal static class PubCommand
         return buffer.ToArray();
     }
 
-    /// <summary>-l: one message per line of stdin, without its line ending; QoS 0 lines are not awaited one by one.</summary>
+    /// <summary>
+    /// -l: one message per line of stdin, without its line ending. Publishes are not awaited one by one (the client
+    /// batches them and fills its in-flight window); only the oldest is awaited once too many are outstanding.
+    /// </summary>
     private static async Task PublishLinesAsync(MqttClient client, Stream input, string topic, QualityOfService qos, bool retain, CancellationToken cancellationToken)
     {
+        // Bounded: at most this many publishes outstanding (the client's own queue bounds memory as well).
+        const int MaxOutstanding = 4096;
         using var reader = new StreamReader(input, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
-        var pending = new List<Task>();
+        var pending = new Queue<Task>();
         while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
-            pending.Add(client.PublishAsync(topic, Encoding.UTF8.GetBytes(line), qos, retain, cancellationToken));
-
-            // Bounded: at most this many publishes awaited at once (the client's own queue bounds memory as well).
-            if (pending.Count >= 1000)
+            pending.Enqueue(client.PublishAsync(topic, Encoding.UTF8.GetBytes(line), qos, retain, cancellationToken));
+            if (pending.Count >= MaxOutstanding)
             {
-                await Task.WhenAll(pending).ConfigureAwait(false);
-                pending.Clear();
+                await pending.Dequeue().ConfigureAwait(false);
             }
         }
 
