@@ -75,7 +75,19 @@ internal static class PubCommand
 
             if (parse.GetValue(common.Debug))
             {
-                options = options with { LoggerFactory = new StandardErrorLoggerProvider(error) };
+                var gate = new Lock();
+                options = ClientCommandOptions.WithDebug(
+                    options,
+                    line =>
+                    {
+                        lock (gate)
+                        {
+                            output.WriteLine(line);
+                            output.Flush();
+                        }
+                    },
+                    error,
+                    announceSubscriptions: false);
             }
 
             var qos = (QualityOfService)parse.GetValue(common.QoS);

@@ -24,6 +24,7 @@ internal static class SubCommand
         var noEol = new Option<bool>("--no-eol", "-N") { Description = "Do not add an end of line character after the payload." };
         var noRetained = new Option<bool>("--no-retained", "-R") { Description = "Do not print messages with the retain flag set." };
         var exitAfterSubscribe = new Option<bool>("--exit-after-subscribe", "-E") { Description = "Exit once all subscriptions have been acknowledged." };
+        var format = new Option<string?>("-F") { Description = "Output format: %t topic, %p payload, %q QoS, %r retain, %l length, %m id, %x/%X hex, %I ISO-8601 time, %U Unix time, %j JSON, %C %D %E %F %P %R %S 5.0 properties, @ strftime letters, \\ escapes (see mosquitto_sub(1)).", HelpName = "FORMAT" };
         var retainedOnly = new Option<bool>("--retained-only") { Description = "Print only retained messages; exit at the first message that is not retained." };
         var command = new Command("sub", "Subscribe and print received messages, like mosquitto_sub.\n"
             + "Usage: tether sub {[-h host] [-p port] [-u username] [-P password] -t topic ... | -L URL [-t topic ...]} [-C count] [-W timeout] [-v] [-N] [-R]");
@@ -41,6 +42,7 @@ internal static class SubCommand
         command.Options.Add(noRetained);
         command.Options.Add(exitAfterSubscribe);
         command.Options.Add(retainedOnly);
+        command.Options.Add(format);
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (parse.GetValue(common.PrintVersion))
@@ -67,6 +69,12 @@ internal static class SubCommand
                 usage = "You must specify a topic to subscribe to.";
             }
 
+            OutputFormat? outputFormat = null;
+            if (usage is null && parse.GetValue(format) is { } formatText)
+            {
+                outputFormat = OutputFormat.TryParse(formatText, out usage);
+            }
+
             if (usage is not null || options is null)
             {
                 ConnectErrors.Write(error, quiet, "Error: " + usage);
@@ -74,12 +82,12 @@ internal static class SubCommand
                 return 1;
             }
 
+            var printer = new MessagePrinter(output, parse.GetValue(verbose), parse.GetValue(noEol), outputFormat);
             if (parse.GetValue(common.Debug))
             {
-                options = options with { LoggerFactory = new StandardErrorLoggerProvider(error) };
+                options = ClientCommandOptions.WithDebug(options, printer.WriteLine, error, announceSubscriptions: true);
             }
 
-            var printer = new MessagePrinter(output, parse.GetValue(verbose), parse.GetValue(noEol));
             var settings = new Settings(
                 filters,
                 (QualityOfService)parse.GetValue(common.QoS),
@@ -144,7 +152,7 @@ internal static class SubCommand
                         continue;
                     }
 
-                    await printer.PrintAsync(message, cancellationToken).ConfigureAwait(false);
+                    printer.Print(message);
                     if (settings.Count is { } limit && ++received >= limit)
                     {
                         break;

@@ -52,7 +52,7 @@ internal sealed class ClientCommandOptions
 
     public Option<bool> WillRetain { get; } = new("--will-retain") { Description = "Retain the will." };
 
-    public Option<bool> Debug { get; } = new("--debug", "-d") { Description = "Print debug messages to standard error." };
+    public Option<bool> Debug { get; } = new("--debug", "-d") { Description = "Print a line for every packet sent and received, as the Mosquitto tools do." };
 
     public Option<bool> Quiet { get; } = new("--quiet") { Description = "Do not print error messages." };
 
@@ -63,6 +63,16 @@ internal sealed class ClientCommandOptions
         Host, Port, Url, QoS, Id, IdPrefix, UserName, Password, KeepAlive, Version, NoCleanSession, SessionExpiry,
         CaFile, Cert, Key, Insecure, WillTopic, WillPayload, WillQoS, WillRetain, Debug, Quiet, PrintVersion,
     ];
+
+    /// <summary>
+    /// For <c>-d</c>: packet lines (mosquitto's wording) through <paramref name="writeLine"/>, and the client
+    /// library's warnings (lost connections) on <paramref name="error"/>.
+    /// </summary>
+    public static MqttClientOptions WithDebug(MqttClientOptions options, Action<string> writeLine, TextWriter error, bool announceSubscriptions)
+    {
+        var printer = new PacketDebugPrinter(writeLine, options.ClientId, announceSubscriptions);
+        return options with { PacketObserver = printer.Observe, LoggerFactory = new StandardErrorLoggerProvider(error) };
+    }
 
     /// <summary>Builds the client options; on a usage error returns null and sets <paramref name="error"/> (without "Error: ").</summary>
     public MqttClientOptions? Build(ParseResult parse, string command, out string? urlTopic, out string? error)
