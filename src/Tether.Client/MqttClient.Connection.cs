@@ -174,6 +174,14 @@ public sealed partial class MqttClient
             connect.Properties.SessionExpiryInterval = (uint)Math.Min(_options.SessionExpiry.TotalSeconds, uint.MaxValue);
         }
 
+        if (version == ProtocolVersion.V500)
+        {
+            foreach (var (name, value) in _options.ConnectUserProperties)
+            {
+                connect.Properties.UserProperties.Add(new UserProperty(Utf8Text.FromString(name), Utf8Text.FromString(value)));
+            }
+        }
+
         if (_options.Will is { } will)
         {
             var willMessage = new WillMessage
