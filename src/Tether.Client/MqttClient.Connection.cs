@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Tether.Client.Transport;
 using Tether.Protocol;
 
@@ -5,10 +6,11 @@ namespace Tether.Client;
 
 public sealed partial class MqttClient
 {
-    /// <summary>One open network connection and what lives exactly as long as it: reader, write lock, keep alive.</summary>
+    /// <summary>One open network connection and what lives exactly as long as it: reader, writer loop, keep alive.</summary>
     private sealed class Connection(IMqttTransport transport, MqttPacketReader reader, ProtocolVersion version)
     {
         private int _lost;
+        private bool _publishesEnabled;
 
         public IMqttTransport Transport { get; } = transport;
 
@@ -16,7 +18,19 @@ public sealed partial class MqttClient
 
         public ProtocolVersion Version { get; } = version;
 
-        public SemaphoreSlim WriteLock { get; } = new(1, 1);
+        /// <summary>Packets other than new publishes, written ahead of them by the writer loop.</summary>
+        public ConcurrentQueue<PendingWrite> Control { get; } = new();
+
+        public WriterSignal Signal { get; } = new();
+
+        /// <summary>Set once the session is restored (resubscribed, in-flight resent): new publishes may follow.</summary>
+        public bool PublishesEnabled
+        {
+            get => Volatile.Read(ref _publishesEnabled);
+            set => Volatile.Write(ref _publishesEnabled, value);
+        }
+
+        public Task WriterTask { get; set; } = Task.CompletedTask;
 
         public CancellationTokenSource Stopping { get; } = new();
 
@@ -52,8 +66,11 @@ public sealed partial class MqttClient
         ConnAckPacket connAck;
         try
         {
-            await WriteRawAsync(transport, BuildConnect(isReconnect), version, timeout.Token).ConfigureAwait(false);
+            var connect = BuildConnect(isReconnect);
+            Trace(MqttPacketDirection.Sent, connect);
+            await WriteRawAsync(transport, connect, version, timeout.Token).ConfigureAwait(false);
             connAck = await ReadConnAckAsync(transport, reader, timeout.Token).ConfigureAwait(false);
+            Trace(MqttPacketDirection.Received, connAck);
         }
         catch (Exception e)
         {
@@ -99,7 +116,7 @@ public sealed partial class MqttClient
             throw new OperationCanceledException("The client was disconnected while reconnecting.", cancellationToken);
         }
 
-        SignalWindow();
+        connection.WriterTask = WriterLoopAsync(connection);
         _ = ReceiveLoopAsync(connection);
         StartKeepAlive(connection, result.ServerKeepAlive ?? _options.KeepAlive);
         try
@@ -117,7 +134,8 @@ public sealed partial class MqttClient
             throw;
         }
 
-        _ = SendLoopAsync(connection);
+        connection.PublishesEnabled = true;
+        connection.Signal.Set();
         ClientLog.Connected(_logger, _endpoint, result.SessionPresent);
         Raise(Connected, new MqttConnectedEventArgs(result, isReconnect));
         return result;
@@ -154,6 +172,14 @@ public sealed partial class MqttClient
         if (version == ProtocolVersion.V500 && _options.SessionExpiry > TimeSpan.Zero)
         {
             connect.Properties.SessionExpiryInterval = (uint)Math.Min(_options.SessionExpiry.TotalSeconds, uint.MaxValue);
+        }
+
+        if (version == ProtocolVersion.V500)
+        {
+            foreach (var (name, value) in _options.ConnectUserProperties)
+            {
+                connect.Properties.UserProperties.Add(new UserProperty(Utf8Text.FromString(name), Utf8Text.FromString(value)));
+            }
         }
 
         if (_options.Will is { } will)
@@ -250,40 +276,9 @@ public sealed partial class MqttClient
         }
 
         connection.PingOutstanding = true;
-        _ = PingAsync(connection);
-    }
 
-    private async Task PingAsync(Connection connection)
-    {
-        try
-        {
-            await WriteAsync(connection, PingReqPacket.Instance, connection.Stopping.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            await CloseAsync(connection, Classify(e, connecting: false)).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Writes one packet on a live connection; packets from several callers never interleave.</summary>
-    private static async ValueTask WriteAsync(Connection connection, MqttPacket packet, CancellationToken cancellationToken)
-    {
-        // Closing the connection cancels a write stuck on a dead peer.
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connection.Stopping.Token);
-        await connection.WriteLock.WaitAsync(linked.Token).ConfigureAwait(false);
-        try
-        {
-            if (connection.IsLost)
-            {
-                throw new MqttClientException("The connection was lost.");
-            }
-
-            await WriteRawAsync(connection.Transport, packet, connection.Version, linked.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            connection.WriteLock.Release();
-        }
+        // A write failure ends the connection from the writer loop.
+        EnqueueWrite(connection, PingReqPacket.Instance);
     }
 
     private static async ValueTask WriteRawAsync(IMqttTransport transport, MqttPacket packet, ProtocolVersion version, CancellationToken cancellationToken)
@@ -330,9 +325,8 @@ public sealed partial class MqttClient
 
         try
         {
-            // The pipe writer is not thread-safe: wait for a write in progress (cancelled above) before completing it.
-            // The lock is never released, so nothing writes to the disposed transport.
-            await connection.WriteLock.WaitAsync().ConfigureAwait(false);
+            // The pipe writer is not thread-safe: let the writer loop (cancelled above) end before disposing it.
+            await connection.WriterTask.ConfigureAwait(false);
             await connection.Transport.DisposeAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)

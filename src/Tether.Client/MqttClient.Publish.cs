@@ -28,6 +28,8 @@ public sealed partial class MqttClient
             throw new MqttOfflineQueueFullException($"Disconnected and the offline queue already holds {_queue.Limit} messages; the message was not queued.");
         }
 
+        WakeWriter();
+
         await item.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -38,49 +40,6 @@ public sealed partial class MqttClient
     /// <summary>Publishes UTF-8 text to <paramref name="topic"/> (see <see cref="PublishAsync(MqttApplicationMessage, CancellationToken)"/>).</summary>
     public Task PublishAsync(string topic, string payload, QualityOfService qos = QualityOfService.AtMostOnce, bool retain = false, CancellationToken cancellationToken = default) =>
         PublishAsync(new MqttApplicationMessage(topic, Encoding.UTF8.GetBytes(payload), qos, retain), cancellationToken);
-
-    /// <summary>
-    /// Sends queued publishes on one connection, in order, within the server's receive maximum. A QoS 1 or 2
-    /// message enters the in-flight table before it is written, so that a connection lost mid-write resends it.
-    /// </summary>
-    private async Task SendLoopAsync(Connection connection)
-    {
-        var token = connection.Stopping.Token;
-        try
-        {
-            while (true)
-            {
-                var item = await _queue.PeekAsync(token).ConfigureAwait(false);
-                if (item.QoS != QualityOfService.AtMostOnce)
-                {
-                    await WaitForWindowAsync(token).ConfigureAwait(false);
-                    lock (_gate)
-                    {
-                        item.PacketId = AllocatePacketId();
-                        item.Sequence = ++_inflightSequence;
-                        _inflight[item.PacketId] = item;
-                    }
-
-                    _queue.Remove(item);
-                    await WriteAsync(connection, BuildPublish(item, duplicate: false), token).ConfigureAwait(false);
-                }
-                else
-                {
-                    await WriteAsync(connection, BuildPublish(item, duplicate: false), token).ConfigureAwait(false);
-                    _queue.Remove(item);
-                    item.Completion.TrySetResult();
-                }
-            }
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            // The connection ended; the next one picks up where this one stopped.
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            await CloseAsync(connection, Classify(e, connecting: false)).ConfigureAwait(false);
-        }
-    }
 
     /// <summary>After a reconnect: every unacknowledged message again, in its original order [MQTT-4.4.0-1].</summary>
     private async Task ResendInflightAsync(Connection connection, CancellationToken cancellationToken)
@@ -98,34 +57,23 @@ public sealed partial class MqttClient
 
         pending.Sort(static (a, b) => a.Sequence.CompareTo(b.Sequence));
         ClientLog.Resending(_logger, pending.Count);
-        foreach (var item in pending)
+        for (var i = 0; i < pending.Count; i++)
         {
             // A QoS 2 message whose PUBREC arrived is past the point of delivery: only PUBREL is repeated.
+            var item = pending[i];
             MqttPacket packet = item.Released
                 ? new AckPacket(PacketType.PubRel) { PacketId = item.PacketId }
                 : BuildPublish(item, duplicate: true);
-            await WriteAsync(connection, packet, cancellationToken).ConfigureAwait(false);
+            if (i < pending.Count - 1)
+            {
+                EnqueueWrite(connection, packet);
+            }
+            else
+            {
+                // The control queue keeps order: once the last is flushed, all are.
+                await WriteAsync(connection, packet, cancellationToken).ConfigureAwait(false);
+            }
         }
-    }
-
-    private PublishPacket BuildPublish(OutgoingPublish item, bool duplicate)
-    {
-        var message = item.Message;
-        var packet = new PublishPacket
-        {
-            Topic = item.Topic,
-            Payload = new ReadOnlySequence<byte>(message.Payload),
-            QoS = message.QoS,
-            Retain = message.Retain,
-            PacketId = item.PacketId,
-            Dup = duplicate && message.QoS != QualityOfService.AtMostOnce,
-        };
-        if (_options.ProtocolVersion == ProtocolVersion.V500)
-        {
-            ApplyProperties(message, packet.Properties);
-        }
-
-        return packet;
     }
 
     private static void ApplyProperties(MqttApplicationMessage message, MqttProperties properties)
@@ -157,37 +105,8 @@ public sealed partial class MqttClient
         }
     }
 
-    private async Task WaitForWindowAsync(CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            Task opened;
-            lock (_gate)
-            {
-                // [MQTT-4.9.0-2]: no more unacknowledged QoS 1 and 2 publishes than the server's receive maximum.
-                if (_inflight.Count < _receiveMaximum)
-                {
-                    return;
-                }
-
-                opened = _windowOpened.Task;
-            }
-
-            await opened.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private void SignalWindow()
-    {
-        TaskCompletionSource opened;
-        lock (_gate)
-        {
-            opened = _windowOpened;
-            _windowOpened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        opened.TrySetResult();
-    }
+    /// <summary>The in-flight window may have room again (or the queue changed): let the writer look.</summary>
+    private void SignalWindow() => WakeWriter();
 
     /// <summary>The next packet identifier not in use by an in-flight publish or a pending request (caller holds the lock).</summary>
     private ushort AllocatePacketId()

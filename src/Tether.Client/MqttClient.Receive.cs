@@ -34,6 +34,7 @@ public sealed partial class MqttClient
                     }
 
                     // PUBLISH and acknowledgements borrow the pipe's memory: handle them before advancing it.
+                    Trace(MqttPacketDirection.Received, packet!);
                     var closing = await HandlePacketAsync(connection, packet!, token).ConfigureAwait(false);
                     if (closing is not null)
                     {
@@ -72,7 +73,7 @@ public sealed partial class MqttClient
                 await HandlePublishAsync(connection, publish, cancellationToken).ConfigureAwait(false);
                 return null;
             case AckPacket ack:
-                await HandleAckAsync(connection, ack, cancellationToken).ConfigureAwait(false);
+                HandleAck(connection, ack);
                 return null;
             case SubAckPacket subAck:
                 CompleteRequest(subAck.PacketId, subAck);
@@ -120,11 +121,11 @@ public sealed partial class MqttClient
 
         if (publish.QoS == QualityOfService.AtLeastOnce)
         {
-            await WriteAsync(connection, new AckPacket(PacketType.PubAck) { PacketId = id }, cancellationToken).ConfigureAwait(false);
+            EnqueueWrite(connection, new AckPacket(PacketType.PubAck) { PacketId = id });
         }
         else if (publish.QoS == QualityOfService.ExactlyOnce)
         {
-            await WriteAsync(connection, new AckPacket(PacketType.PubRec) { PacketId = id }, cancellationToken).ConfigureAwait(false);
+            EnqueueWrite(connection, new AckPacket(PacketType.PubRec) { PacketId = id });
         }
     }
 
@@ -147,7 +148,7 @@ public sealed partial class MqttClient
         await _received.Writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask HandleAckAsync(Connection connection, AckPacket ack, CancellationToken cancellationToken)
+    private void HandleAck(Connection connection, AckPacket ack)
     {
         var id = ack.PacketId;
         var code = ack.ReasonCode;
@@ -174,11 +175,11 @@ public sealed partial class MqttClient
                     break;
                 }
 
-                await WriteAsync(connection, new AckPacket(PacketType.PubRel)
+                EnqueueWrite(connection, new AckPacket(PacketType.PubRel)
                 {
                     PacketId = id,
                     ReasonCode = known ? ReasonCode.Success : ReasonCode.PacketIdentifierNotFound,
-                }, cancellationToken).ConfigureAwait(false);
+                });
                 break;
             case PacketType.PubRel:
                 bool found;
@@ -187,11 +188,11 @@ public sealed partial class MqttClient
                     found = _incomingExactlyOnce.Remove(id);
                 }
 
-                await WriteAsync(connection, new AckPacket(PacketType.PubComp)
+                EnqueueWrite(connection, new AckPacket(PacketType.PubComp)
                 {
                     PacketId = id,
                     ReasonCode = found ? ReasonCode.Success : ReasonCode.PacketIdentifierNotFound,
-                }, cancellationToken).ConfigureAwait(false);
+                });
                 break;
             case PacketType.PubComp:
                 FinishInflight(id, code, expectReleased: true);

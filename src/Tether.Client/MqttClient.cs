@@ -33,7 +33,6 @@ public sealed partial class MqttClient : IAsyncDisposable
     private ushort _lastPacketId;
     private long _inflightSequence;
     private int _receiveMaximum = ushort.MaxValue;
-    private TaskCompletionSource _windowOpened = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private Connection? _connection;
     private CancellationTokenSource _lifetime = new();

@@ -25,6 +25,9 @@ public sealed record MqttClientOptions
     /// <summary>Port for TCP and TLS when <see cref="Uri"/> is not set; 0 means 1883, or 8883 with TLS.</summary>
     public int Port { get; init; }
 
+    /// <summary>Local address to bind TCP and TLS connections to (like mosquitto_pub's <c>-A</c>); <see langword="null"/> lets the system choose.</summary>
+    public System.Net.IPAddress? BindAddress { get; init; }
+
     /// <summary>Whether a TCP connection (without <see cref="Uri"/>) uses TLS.</summary>
     public bool UseTls { get; init; }
 
@@ -48,6 +51,9 @@ public sealed record MqttClientOptions
 
     /// <summary>5.0 session expiry interval: how long the server keeps the session after a disconnect (0: not at all).</summary>
     public TimeSpan SessionExpiry { get; init; }
+
+    /// <summary>5.0: user properties sent in CONNECT.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ConnectUserProperties { get; init; } = [];
 
     /// <summary>The will published by the server when this client goes away without DISCONNECT.</summary>
     public MqttApplicationMessage? Will { get; init; }
@@ -76,6 +82,13 @@ public sealed record MqttClientOptions
 
     /// <summary>Clock for keep alive and reconnect delays (a fake one in tests).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Called with every packet the client writes or reads (CONNECT and CONNACK included), on the client's own
+    /// loops, before the packet's memory is reused: inspect it there, do not keep it. For tracing, such as
+    /// <c>tether pub -d</c>; <see langword="null"/> costs nothing.
+    /// </summary>
+    public Action<MqttPacketDirection, Tether.Protocol.MqttPacket>? PacketObserver { get; init; }
 
     /// <summary>Diagnostics; <see langword="null"/> logs nothing.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }

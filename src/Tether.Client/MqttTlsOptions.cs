@@ -13,6 +13,12 @@ public sealed record MqttTlsOptions
     /// <summary>PEM file of the certificate authorities to trust instead of the system's store (like <c>--cafile</c>).</summary>
     public string? CaFile { get; init; }
 
+    /// <summary>
+    /// Directory of PEM files (<c>*.pem</c>, <c>*.crt</c>) of certificate authorities to trust instead of the system's
+    /// store (like <c>--capath</c>); combined with <see cref="CaFile"/> when both are set.
+    /// </summary>
+    public string? CaDirectory { get; init; }
+
     /// <summary>Client certificate (with its private key) to present, or <see langword="null"/>.</summary>
     public X509Certificate2? ClientCertificate { get; init; }
 

@@ -1,15 +1,16 @@
 namespace Tether.Client;
 
 /// <summary>
-/// Publishes not yet sent, in the order they were made. One consumer (the current connection's send loop) peeks
-/// the head, sends it and removes it, so a message interrupted by a lost connection stays first in line.
+/// Publishes not yet sent, in the order they were made. One consumer (the current connection's writer loop) takes
+/// from the head; QoS 0 messages whose batch was not flushed when the connection broke go back to the head, so they
+/// are still first in line after a reconnect. Adding and taking allocate nothing beyond the list node; a signal is
+/// only made when a producer has to wait for room.
 /// </summary>
 internal sealed class OutboundQueue
 {
     private readonly Lock _gate = new();
     private readonly LinkedList<OutgoingPublish> _items = new();
-    private TaskCompletionSource _added = NewSignal();
-    private TaskCompletionSource _removed = NewSignal();
+    private TaskCompletionSource? _removed;
 
     public OutboundQueue(int limit) => Limit = Math.Max(1, limit);
 
@@ -29,7 +30,6 @@ internal sealed class OutboundQueue
     /// <summary>Adds at the tail if there is room; false when the queue holds <see cref="Limit"/> items.</summary>
     public bool TryEnqueue(OutgoingPublish item)
     {
-        TaskCompletionSource added;
         lock (_gate)
         {
             if (_items.Count >= Limit)
@@ -38,12 +38,8 @@ internal sealed class OutboundQueue
             }
 
             _items.AddLast(item);
-            added = _added;
-            _added = NewSignal();
+            return true;
         }
-
-        added.TrySetResult();
-        return true;
     }
 
     /// <summary>Adds at the tail, waiting for room.</summary>
@@ -54,72 +50,70 @@ internal sealed class OutboundQueue
             Task removed;
             lock (_gate)
             {
-                removed = _removed.Task;
-            }
+                if (_items.Count < Limit)
+                {
+                    _items.AddLast(item);
+                    return;
+                }
 
-            if (TryEnqueue(item))
-            {
-                return;
+                _removed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                removed = _removed.Task;
             }
 
             await removed.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>The head, waiting until there is one.</summary>
-    public async Task<OutgoingPublish> PeekAsync(CancellationToken cancellationToken)
+    /// <summary>The head, without taking it.</summary>
+    public bool TryPeek(out OutgoingPublish item)
     {
-        while (true)
+        lock (_gate)
         {
-            Task added;
-            lock (_gate)
-            {
-                if (_items.First is { } first)
-                {
-                    return first.Value;
-                }
-
-                added = _added.Task;
-            }
-
-            await added.WaitAsync(cancellationToken).ConfigureAwait(false);
+            item = _items.First?.Value!;
+            return item is not null;
         }
     }
 
-    /// <summary>Removes <paramref name="item"/> if it is still queued.</summary>
-    public void Remove(OutgoingPublish item)
+    /// <summary>Takes the head (the one <see cref="TryPeek"/> returned; there is a single consumer).</summary>
+    public void RemoveHead()
     {
-        TaskCompletionSource removed;
+        TaskCompletionSource? removed;
         lock (_gate)
         {
-            if (!_items.Remove(item))
-            {
-                return;
-            }
-
+            _items.RemoveFirst();
             removed = _removed;
-            _removed = NewSignal();
+            _removed = null;
         }
 
-        removed.TrySetResult();
+        removed?.TrySetResult();
+    }
+
+    /// <summary>Puts <paramref name="items"/> back at the head, in their order.</summary>
+    public void RequeueAtHead(List<OutgoingPublish> items)
+    {
+        lock (_gate)
+        {
+            for (var i = items.Count - 1; i >= 0; i--)
+            {
+                _items.AddFirst(items[i]);
+            }
+        }
     }
 
     /// <summary>Empties the queue and returns what it held.</summary>
     public List<OutgoingPublish> Drain()
     {
-        TaskCompletionSource removed;
+        TaskCompletionSource? removed;
         List<OutgoingPublish> items;
         lock (_gate)
         {
             items = [.. _items];
             _items.Clear();
             removed = _removed;
-            _removed = NewSignal();
+            _removed = null;
         }
 
-        removed.TrySetResult();
+        removed?.TrySetResult();
         return items;
     }
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -24,6 +24,7 @@ internal static class PubCommand
         var nullMessage = new Option<bool>("--null-message", "-n") { Description = "Send a null (zero length) message." };
         var retain = new Option<bool>("--retain", "-r") { Description = "Message should be retained." };
         var maxInflight = new Option<int>("--max-inflight", "-M") { Description = "The maximum inflight messages for QoS 1/2. Defaults to 20.", DefaultValueFactory = _ => 20, HelpName = "N" };
+        var repeatDelay = new Option<double>("--repeat-delay") { Description = "With --repeat: wait this many seconds (fractions allowed) between publishes.", HelpName = "SECONDS" };
         var repeat = new Option<int>("--repeat") { Description = "With -f, -m or -s: publish the message N times.", DefaultValueFactory = _ => 1, HelpName = "N" };
         var command = new Command("pub", "Publish one message, a file, or stdin line by line, like mosquitto_pub.\n"
             + "Usage: tether pub {[-h host] [-p port] [-u username] [-P password] -t topic | -L URL} {-f file | -l | -n | -m message | -s} [-q qos] [-r]");
@@ -40,6 +41,7 @@ internal static class PubCommand
         command.Options.Add(nullMessage);
         command.Options.Add(retain);
         command.Options.Add(repeat);
+        command.Options.Add(repeatDelay);
         command.Options.Add(maxInflight);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -66,6 +68,11 @@ internal static class PubCommand
                 usage = $"Invalid publish topic '{topicName}', does it contain '+' or '#'?";
             }
 
+            else if (usage is null && parse.GetValue(repeatDelay) is < 0 or double.NaN)
+            {
+                usage = "--repeat-delay argument must be >=0.0.";
+            }
+
             if (usage is not null || options is null)
             {
                 ConnectErrors.Write(error, quiet, "Error: " + usage);
@@ -75,9 +82,22 @@ internal static class PubCommand
 
             if (parse.GetValue(common.Debug))
             {
-                options = options with { LoggerFactory = new StandardErrorLoggerProvider(error) };
+                var gate = new Lock();
+                options = ClientCommandOptions.WithDebug(
+                    options,
+                    line =>
+                    {
+                        lock (gate)
+                        {
+                            output.WriteLine(line);
+                            output.Flush();
+                        }
+                    },
+                    error,
+                    announceSubscriptions: false);
             }
 
+            var properties = ClientCommandOptions.Properties(parse, common, new HashSet<string> { "connect", "publish", "disconnect", "will" }, out _) ?? new PropertyArguments();
             var qos = (QualityOfService)parse.GetValue(common.QoS);
             var retained = parse.GetValue(retain);
             var lineMode = parse.GetValue(lines);
@@ -112,15 +132,24 @@ internal static class PubCommand
 
                 try
                 {
+                    var template = properties.ApplyTo(new MqttApplicationMessage(topicName!, payload, qos, retained));
                     if (lineMode)
                     {
-                        await PublishLinesAsync(client, input, topicName!, qos, retained, cancellationToken).ConfigureAwait(false);
+                        await PublishLinesAsync(client, input, template, cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
-                        for (var i = 0; i < Math.Max(1, parse.GetValue(repeat)); i++)
+                        var delay = TimeSpan.FromSeconds(parse.GetValue(repeatDelay));
+                        var times = Math.Max(1, parse.GetValue(repeat));
+                        for (var i = 0; i < times; i++)
                         {
-                            await client.PublishAsync(topicName!, payload, qos, retained, cancellationToken).ConfigureAwait(false);
+                            if (i > 0 && delay > TimeSpan.Zero)
+                            {
+                                // Operator-requested pacing between repeats, as mosquitto_pub's --repeat-delay.
+                                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                            }
+
+                            await client.PublishAsync(template, cancellationToken).ConfigureAwait(false);
                         }
                     }
 
@@ -144,20 +173,22 @@ internal static class PubCommand
         return buffer.ToArray();
     }
 
-    /// <summary>-l: one message per line of stdin, without its line ending; QoS 0 lines are not awaited one by one.</summary>
-    private static async Task PublishLinesAsync(MqttClient client, Stream input, string topic, QualityOfService qos, bool retain, CancellationToken cancellationToken)
+    /// <summary>
+    /// -l: one message per line of stdin, without its line ending. Publishes are not awaited one by one (the client
+    /// batches them and fills its in-flight window); only the oldest is awaited once too many are outstanding.
+    /// </summary>
+    private static async Task PublishLinesAsync(MqttClient client, Stream input, MqttApplicationMessage template, CancellationToken cancellationToken)
     {
+        // Bounded: at most this many publishes outstanding (the client's own queue bounds memory as well).
+        const int MaxOutstanding = 4096;
         using var reader = new StreamReader(input, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
-        var pending = new List<Task>();
+        var pending = new Queue<Task>();
         while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
-            pending.Add(client.PublishAsync(topic, Encoding.UTF8.GetBytes(line), qos, retain, cancellationToken));
-
-            // Bounded: at most this many publishes awaited at once (the client's own queue bounds memory as well).
-            if (pending.Count >= 1000)
+            pending.Enqueue(client.PublishAsync(template with { Payload = Encoding.UTF8.GetBytes(line) }, cancellationToken));
+            if (pending.Count >= MaxOutstanding)
             {
-                await Task.WhenAll(pending).ConfigureAwait(false);
-                pending.Clear();
+                await pending.Dequeue().ConfigureAwait(false);
             }
         }
 

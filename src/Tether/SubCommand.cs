@@ -24,6 +24,9 @@ internal static class SubCommand
         var noEol = new Option<bool>("--no-eol", "-N") { Description = "Do not add an end of line character after the payload." };
         var noRetained = new Option<bool>("--no-retained", "-R") { Description = "Do not print messages with the retain flag set." };
         var exitAfterSubscribe = new Option<bool>("--exit-after-subscribe", "-E") { Description = "Exit once all subscriptions have been acknowledged." };
+        var unsubscribe = new Option<string[]>("--unsubscribe", "-U") { Description = "Topic filter to unsubscribe from after subscribing (e.g. one left in a persistent session); may be repeated.", HelpName = "TOPIC" };
+        var removeRetained = new Option<bool>("--remove-retained") { Description = "Clear each retained message received (publish an empty retained message to its topic), except those filtered out by -T." };
+        var format = new Option<string?>("-F") { Description = "Output format: %t topic, %p payload, %q QoS, %r retain, %l length, %m id, %x/%X hex, %I ISO-8601 time, %U Unix time, %j JSON, %C %D %E %F %P %R %S 5.0 properties, @ strftime letters, \\ escapes (see mosquitto_sub(1)).", HelpName = "FORMAT" };
         var retainedOnly = new Option<bool>("--retained-only") { Description = "Print only retained messages; exit at the first message that is not retained." };
         var command = new Command("sub", "Subscribe and print received messages, like mosquitto_sub.\n"
             + "Usage: tether sub {[-h host] [-p port] [-u username] [-P password] -t topic ... | -L URL [-t topic ...]} [-C count] [-W timeout] [-v] [-N] [-R]");
@@ -41,6 +44,9 @@ internal static class SubCommand
         command.Options.Add(noRetained);
         command.Options.Add(exitAfterSubscribe);
         command.Options.Add(retainedOnly);
+        command.Options.Add(format);
+        command.Options.Add(unsubscribe);
+        command.Options.Add(removeRetained);
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (parse.GetValue(common.PrintVersion))
@@ -67,6 +73,12 @@ internal static class SubCommand
                 usage = "You must specify a topic to subscribe to.";
             }
 
+            OutputFormat? outputFormat = null;
+            if (usage is null && parse.GetValue(format) is { } formatText)
+            {
+                outputFormat = OutputFormat.TryParse(formatText, out usage);
+            }
+
             if (usage is not null || options is null)
             {
                 ConnectErrors.Write(error, quiet, "Error: " + usage);
@@ -74,12 +86,12 @@ internal static class SubCommand
                 return 1;
             }
 
+            var printer = new MessagePrinter(output, parse.GetValue(verbose), parse.GetValue(noEol), outputFormat);
             if (parse.GetValue(common.Debug))
             {
-                options = options with { LoggerFactory = new StandardErrorLoggerProvider(error) };
+                options = ClientCommandOptions.WithDebug(options, printer.WriteLine, error, announceSubscriptions: true);
             }
 
-            var printer = new MessagePrinter(output, parse.GetValue(verbose), parse.GetValue(noEol));
             var settings = new Settings(
                 filters,
                 (QualityOfService)parse.GetValue(common.QoS),
@@ -89,7 +101,9 @@ internal static class SubCommand
                 parse.GetValue(noRetained),
                 parse.GetValue(retainedOnly),
                 parse.GetValue(exitAfterSubscribe),
-                quiet);
+                quiet,
+                parse.GetValue(unsubscribe) ?? [],
+                parse.GetValue(removeRetained));
             return await RunAsync(options, settings, printer, error, cancellationToken).ConfigureAwait(false);
         });
         return command;
@@ -125,6 +139,11 @@ internal static class SubCommand
                     return 1;
                 }
 
+                if (settings.Unsubscribe.Count > 0)
+                {
+                    await client.UnsubscribeAsync(settings.Unsubscribe, timeout.Token).ConfigureAwait(false);
+                }
+
                 if (settings.ExitAfterSubscribe)
                 {
                     await client.DisconnectAsync(cancellationToken).ConfigureAwait(false);
@@ -132,6 +151,7 @@ internal static class SubCommand
                 }
 
                 var received = 0;
+                var clears = new List<Task>();
                 await foreach (var message in client.ReadMessagesAsync(timeout.Token).ConfigureAwait(false))
                 {
                     if (settings.RetainedOnly && !message.Retain)
@@ -139,17 +159,31 @@ internal static class SubCommand
                         break;
                     }
 
-                    if ((settings.NoRetained && message.Retain) || settings.FilterOut.Any(f => TopicFilter.Matches(f, message.Topic)))
+                    if (settings.FilterOut.Any(f => TopicFilter.Matches(f, message.Topic)))
                     {
                         continue;
                     }
 
-                    await printer.PrintAsync(message, cancellationToken).ConfigureAwait(false);
+                    if (settings.RemoveRetained && message.Retain && !message.Payload.IsEmpty)
+                    {
+                        // An empty retained message clears the topic's retained message [MQTT-3.3.1-10]. QoS 1, so the
+                        // broker confirms each; awaited together before disconnecting, not one by one while printing.
+                        clears.Add(client.PublishAsync(new MqttApplicationMessage(message.Topic, ReadOnlyMemory<byte>.Empty, QualityOfService.AtLeastOnce, retain: true), timeout.Token));
+                    }
+
+                    if (settings.NoRetained && message.Retain)
+                    {
+                        continue;
+                    }
+
+                    printer.Print(message);
                     if (settings.Count is { } limit && ++received >= limit)
                     {
                         break;
                     }
                 }
+
+                await Task.WhenAll(clears).ConfigureAwait(false);
 
                 await client.DisconnectAsync(cancellationToken).ConfigureAwait(false);
                 return 0;
@@ -176,5 +210,7 @@ internal static class SubCommand
         bool NoRetained,
         bool RetainedOnly,
         bool ExitAfterSubscribe,
-        bool Quiet);
+        bool Quiet,
+        IReadOnlyList<string> Unsubscribe,
+        bool RemoveRetained);
 }

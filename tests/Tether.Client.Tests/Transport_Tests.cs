@@ -83,6 +83,49 @@ public sealed class Transport_Tests : IDisposable
         await Assert.ThrowsAsync<System.Security.Authentication.AuthenticationException>(() => client.ConnectAsync().WaitAsync(TestBroker.Timeout));
     }
 
+    [Fact]
+    public async Task A_CA_directory_trusts_the_server_and_TLS_1_3_can_be_required()
+    {
+        await using var broker = await StartAsync();
+        var directory = Directory.CreateTempSubdirectory("tether-capath-").FullName;
+        try
+        {
+            File.Copy(_certificates.CaFile, Path.Combine(directory, "authority.pem"));
+            File.WriteAllText(Path.Combine(directory, "README"), "not a certificate: ignored");
+            var options = MqttClientOptions.Default with
+            {
+                Uri = broker.Uri("mqtts", 2),
+                Tls = new MqttTlsOptions { CaDirectory = directory, Protocols = System.Security.Authentication.SslProtocols.Tls13 },
+                BindAddress = System.Net.IPAddress.Loopback,
+                ConnectTimeout = TestBroker.Timeout,
+            };
+            await using var client = new MqttClient(options);
+            await client.ConnectAsync().WaitAsync(TestBroker.Timeout);
+            Assert.True(client.IsConnected);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task An_empty_CA_directory_trusts_nothing()
+    {
+        await using var broker = await StartAsync();
+        var directory = Directory.CreateTempSubdirectory("tether-capath-").FullName;
+        try
+        {
+            var options = MqttClientOptions.Default with { Uri = broker.Uri("mqtts", 2), Tls = new MqttTlsOptions { CaDirectory = directory }, ConnectTimeout = TestBroker.Timeout };
+            await using var client = new MqttClient(options);
+            await Assert.ThrowsAsync<System.Security.Authentication.AuthenticationException>(() => client.ConnectAsync().WaitAsync(TestBroker.Timeout));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     /// <summary>Listeners: 0 TCP, 1 WebSocket, 2 TLS, 3 WSS.</summary>
     private Task<TestBroker> StartAsync() => TestBroker.StartAsync(
     [

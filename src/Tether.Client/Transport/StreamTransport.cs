@@ -22,12 +22,20 @@ internal sealed class StreamTransport : IMqttTransport
 
     public string? CloseFrameDetail => null;
 
-    public static async Task<StreamTransport> ConnectAsync(string host, int port, MqttTlsOptions? tls, CancellationToken cancellationToken)
+    public static async Task<StreamTransport> ConnectAsync(string host, int port, MqttTlsOptions? tls, System.Net.IPAddress? bindAddress, CancellationToken cancellationToken)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        // Bound to one address, the socket must be of that address's family; otherwise dual mode reaches both.
+        var socket = bindAddress is null
+            ? new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }
+            : new Socket(bindAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         Stream? stream = null;
         try
         {
+            if (bindAddress is not null)
+            {
+                socket.Bind(new System.Net.IPEndPoint(bindAddress, 0));
+            }
+
             await socket.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
             stream = new NetworkStream(socket, ownsSocket: true);
             if (tls is not null)

@@ -41,13 +41,29 @@ internal static class TlsSettings
 #pragma warning restore CA5359
         }
 
-        if (tls.CaFile is null)
+        if (tls.CaFile is null && tls.CaDirectory is null)
         {
             return null;
         }
 
         var authorities = new X509Certificate2Collection();
-        authorities.ImportFromPemFile(tls.CaFile);
+        if (tls.CaFile is not null)
+        {
+            authorities.ImportFromPemFile(tls.CaFile);
+        }
+
+        if (tls.CaDirectory is not null)
+        {
+            // OpenSSL's CApath holds hashed links to the same files: importing each file once is enough.
+            foreach (var file in Directory.EnumerateFiles(tls.CaDirectory))
+            {
+                if (file.EndsWith(".pem", StringComparison.OrdinalIgnoreCase) || file.EndsWith(".crt", StringComparison.OrdinalIgnoreCase)
+                    || System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(file), "^[0-9a-f]{8}\\.[0-9]+$"))
+                {
+                    authorities.ImportFromPemFile(file);
+                }
+            }
+        }
         return (_, certificate, _, errors) =>
         {
             if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0)

@@ -12,6 +12,9 @@ namespace Tether.Cli.Client;
 /// </summary>
 internal sealed class ClientCommandOptions
 {
+    private static readonly HashSet<string> PubPropertyCommands = ["connect", "publish", "disconnect", "will"];
+    private static readonly HashSet<string> SubPropertyCommands = ["connect", "subscribe", "unsubscribe", "disconnect", "will"];
+
     public Option<string> Host { get; } = new("--host", "-h") { Description = "MQTT host to connect to (or a ws:// / wss:// URL). Defaults to localhost.", DefaultValueFactory = _ => "localhost", HelpName = "HOST" };
 
     public Option<int?> Port { get; } = new("--port", "-p") { Description = "Network port to connect to. Defaults to 1883 for plain MQTT and 8883 for MQTT over TLS.", HelpName = "PORT" };
@@ -42,6 +45,20 @@ internal sealed class ClientCommandOptions
 
     public Option<string?> Key { get; } = new("--key") { Description = "Client private key (PEM) for --cert.", HelpName = "FILE" };
 
+    public Option<string?> CaPath { get; } = new("--capath") { Description = "Directory of PEM files of trusted CA certificates; enables TLS.", HelpName = "DIR" };
+
+    public Option<string?> TlsVersion { get; } = new("--tls-version") { Description = "TLS version to use: tlsv1.3 or tlsv1.2. Defaults to what the system allows.", HelpName = "VERSION" };
+
+    public Option<string?> BindAddress { get; } = new("--bind-address", "-A") { Description = "Bind the outgoing connection to this local address.", HelpName = "ADDRESS" };
+
+    public Option<string[]> Property { get; } = new("--property", "-D")
+    {
+        Description = "MQTT 5.0 property: -D COMMAND NAME VALUE (user-property: -D COMMAND user-property KEY VALUE); may be repeated.",
+        HelpName = "COMMAND NAME VALUE",
+        AllowMultipleArgumentsPerToken = true,
+        Arity = new ArgumentArity(3, 4),
+    };
+
     public Option<bool> Insecure { get; } = new("--insecure") { Description = "Do not check the server certificate. Never in production." };
 
     public Option<string?> WillTopic { get; } = new("--will-topic") { Description = "Topic of the will the broker publishes if this client disconnects unexpectedly.", HelpName = "TOPIC" };
@@ -52,7 +69,7 @@ internal sealed class ClientCommandOptions
 
     public Option<bool> WillRetain { get; } = new("--will-retain") { Description = "Retain the will." };
 
-    public Option<bool> Debug { get; } = new("--debug", "-d") { Description = "Print debug messages to standard error." };
+    public Option<bool> Debug { get; } = new("--debug", "-d") { Description = "Print a line for every packet sent and received, as the Mosquitto tools do." };
 
     public Option<bool> Quiet { get; } = new("--quiet") { Description = "Do not print error messages." };
 
@@ -61,14 +78,41 @@ internal sealed class ClientCommandOptions
     public IEnumerable<Option> All =>
     [
         Host, Port, Url, QoS, Id, IdPrefix, UserName, Password, KeepAlive, Version, NoCleanSession, SessionExpiry,
-        CaFile, Cert, Key, Insecure, WillTopic, WillPayload, WillQoS, WillRetain, Debug, Quiet, PrintVersion,
+        CaFile, CaPath, TlsVersion, BindAddress, Property, Cert, Key, Insecure, WillTopic, WillPayload, WillQoS, WillRetain, Debug, Quiet, PrintVersion,
     ];
+
+    /// <summary>
+    /// For <c>-d</c>: packet lines (mosquitto's wording) through <paramref name="writeLine"/>, and the client
+    /// library's warnings (lost connections) on <paramref name="error"/>.
+    /// </summary>
+    public static MqttClientOptions WithDebug(MqttClientOptions options, Action<string> writeLine, TextWriter error, bool announceSubscriptions)
+    {
+        var printer = new PacketDebugPrinter(writeLine, options.ClientId, announceSubscriptions);
+        return options with { PacketObserver = printer.Observe, LoggerFactory = new StandardErrorLoggerProvider(error) };
+    }
+
+    /// <summary>The <c>-D</c> properties (empty for 3.1.1, where mosquitto ignores them); null on a usage error.</summary>
+    public static PropertyArguments? Properties(ParseResult parse, ClientCommandOptions options, IReadOnlySet<string> commands, out string? error)
+    {
+        error = null;
+        var tokens = parse.GetValue(options.Property) ?? [];
+        var properties = PropertyArguments.TryParse(tokens, commands, out error);
+        return properties is null ? null
+            : parse.GetValue(options.Version) is "mqttv5" or "5" ? properties
+            : new PropertyArguments();
+    }
 
     /// <summary>Builds the client options; on a usage error returns null and sets <paramref name="error"/> (without "Error: ").</summary>
     public MqttClientOptions? Build(ParseResult parse, string command, out string? urlTopic, out string? error)
     {
         urlTopic = null;
         error = null;
+        var properties = Properties(parse, this, command == "pub" ? PubPropertyCommands : SubPropertyCommands, out error);
+        if (properties is null)
+        {
+            return null;
+        }
+
         var qos = parse.GetValue(QoS);
         if (qos is < 0 or > 2)
         {
@@ -113,7 +157,7 @@ internal sealed class ClientCommandOptions
         var port = parse.GetValue(Port);
         var user = parse.GetValue(UserName);
         var password = parse.GetValue(Password);
-        var tlsWanted = parse.GetValue(CaFile) is not null || parse.GetValue(Insecure) || parse.GetValue(Cert) is not null;
+        var tlsWanted = parse.GetValue(CaFile) is not null || parse.GetValue(CaPath) is not null || parse.GetValue(Insecure) || parse.GetValue(Cert) is not null;
         Uri? uri = null;
         if (parse.GetValue(Url) is { } url || (host.Contains("://", StringComparison.Ordinal) && (url = host) is not null))
         {
@@ -149,7 +193,30 @@ internal sealed class ClientCommandOptions
             uri = new Uri((tlsWanted ? "mqtts://" : "mqtt://") + (host.Contains(':', StringComparison.Ordinal) ? "[" + host + "]" : host) + ":" + resolved.ToString(CultureInfo.InvariantCulture));
         }
 
-        options = options with { Uri = uri };
+        options = options with { Uri = uri, ConnectUserProperties = properties.ConnectUserProperties };
+        if (properties.SessionExpiry is { } sessionExpiry)
+        {
+            options = options with { SessionExpiry = TimeSpan.FromSeconds(sessionExpiry) };
+        }
+
+        if (parse.GetValue(BindAddress) is { } bind)
+        {
+            if (!System.Net.IPAddress.TryParse(bind, out var address))
+            {
+                error = $"Invalid bind address \"{bind}\": give a local IP address.";
+                return null;
+            }
+
+            options = options with { BindAddress = address };
+        }
+
+        if (parse.GetValue(TlsVersion) is { } tlsVersion && tlsVersion is not ("tlsv1.3" or "tlsv1.2"))
+        {
+            // mosquitto accepts tlsv1.1 as well; .NET no longer offers it, and the wording is mosquitto's for a bad version.
+            error = "Problem setting TLS options, check the options are valid.";
+            return null;
+        }
+
         if (user is not null)
         {
             options = options with { Credentials = new MqttCredentials(user, password) };
@@ -178,7 +245,18 @@ internal sealed class ClientCommandOptions
 
     private MqttTlsOptions BuildTls(ParseResult parse)
     {
-        var tls = new MqttTlsOptions { CaFile = parse.GetValue(CaFile), AllowUntrustedCertificates = parse.GetValue(Insecure) };
+        var tls = new MqttTlsOptions
+        {
+            CaFile = parse.GetValue(CaFile),
+            CaDirectory = parse.GetValue(CaPath),
+            AllowUntrustedCertificates = parse.GetValue(Insecure),
+            Protocols = parse.GetValue(TlsVersion) switch
+            {
+                "tlsv1.3" => System.Security.Authentication.SslProtocols.Tls13,
+                "tlsv1.2" => System.Security.Authentication.SslProtocols.Tls12,
+                _ => System.Security.Authentication.SslProtocols.None,
+            },
+        };
         if (parse.GetValue(Cert) is { } certFile)
         {
             using var pem = X509Certificate2.CreateFromPemFile(certFile, parse.GetValue(Key));
