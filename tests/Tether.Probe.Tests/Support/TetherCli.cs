@@ -38,22 +38,7 @@ internal static class TetherCli
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    private static string DotnetHost() => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+    private static string DotnetHost() => Tether.Testing.TetherExecutable.DotnetHost();
 
-    /// <summary>The CLI project's own output (with its runtimeconfig), found by walking up to the repository root.</summary>
-    private static string TetherDll()
-    {
-        var configuration = typeof(TetherCli).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-        var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Name;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "src", "Tether", "bin", configuration, framework, "tether.dll");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"tether.dll ({configuration}, {framework}) not found above {AppContext.BaseDirectory}; build src/Tether first.");
-    }
+    private static string TetherDll() => Tether.Testing.TetherExecutable.Dll(typeof(TetherCli).Assembly);
 }
