@@ -59,11 +59,11 @@ public class Probe_Command_Tests
         await using var server = await TetherBroker.StartAsync(ListenerProtocol.WebSockets);
         var url = $"ws://127.0.0.1:{server.Port()}/mqtt";
 
-        var (exitCode, stdout, stderr) = await TetherCli.RunAsync("probe", url, "--duration", "2", "--keepalive", "1");
+        var (exitCode, stdout, stderr) = await TetherCli.RunAsync("probe", url, "--duration", "4", "--keepalive", "2");
         Assert.True(exitCode == 0, stdout + stderr);
         Assert.Contains("-> mqtt      CONNECT", stdout, StringComparison.Ordinal);
         Assert.Contains("<- mqtt      CONNACK", stdout, StringComparison.Ordinal);
-        Assert.Contains("Verdict: connection held for 2 s, 2 keepalive round trips, no WebSocket control frames", stdout, StringComparison.Ordinal);
+        Assert.Contains("Verdict: connection held for 4 s, 2 keepalive round trips, no WebSocket control frames", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public class Probe_Command_Tests
         await using var server = await TetherBroker.StartAsync(ListenerProtocol.WebSockets);
         var url = $"ws://127.0.0.1:{server.Port()}/mqtt";
 
-        var (exitCode, stdout, stderr) = await TetherCli.RunAsync("probe", url, "--duration", "2", "-k", "1", "--json", "--profile", "lenient", "-V", "5");
+        var (exitCode, stdout, stderr) = await TetherCli.RunAsync("probe", url, "--duration", "4", "-k", "2", "--json", "--profile", "lenient", "-V", "5");
         Assert.True(exitCode == 0, stdout + stderr);
         using var json = JsonDocument.Parse(stdout);
         var root = json.RootElement;

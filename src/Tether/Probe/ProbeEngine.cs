@@ -129,7 +129,7 @@ internal sealed partial class ProbeEngine
                 due = outstanding + _keepAlive;
             }
 
-            var input = await NextInputAsync(due - now, cancellationToken).ConfigureAwait(false);
+            var input = await NextInputAsync(due, cancellationToken).ConfigureAwait(false);
             if (cancellationToken.IsCancellationRequested)
             {
                 return false;
@@ -145,19 +145,30 @@ internal sealed partial class ProbeEngine
     }
 
     /// <summary>The next input, or null when <paramref name="wait"/> passed (or the run was cancelled) first.</summary>
-    private async Task<ProbeInput?> NextInputAsync(TimeSpan wait, CancellationToken cancellationToken)
+    /// <summary>The next input, or null once <paramref name="deadline"/> (time since the start) has passed.</summary>
+    private async Task<ProbeInput?> NextInputAsync(TimeSpan deadline, CancellationToken cancellationToken)
     {
         if (_inputs.Reader.TryRead(out var ready))
         {
             return ready;
         }
 
-        if (wait <= TimeSpan.Zero)
+        var forever = deadline == TimeSpan.MaxValue;
+        var wait = forever ? Timeout.InfiniteTimeSpan : deadline - Now;
+        if (!forever && wait <= TimeSpan.Zero)
         {
             return null;
         }
 
-        using var timer = wait == TimeSpan.MaxValue ? new CancellationTokenSource() : new CancellationTokenSource(wait, _time);
+        using var timer = forever ? new CancellationTokenSource() : new CancellationTokenSource(wait, _time);
+
+        // The clock can move between reading it and starting the timer (a test's fake clock does): a timer started
+        // late would wait a whole extra interval past a deadline that has already come.
+        if (!forever && Now >= deadline)
+        {
+            return null;
+        }
+
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
         try
         {
@@ -183,7 +194,7 @@ internal sealed partial class ProbeEngine
         var deadline = Now + _options.ConnectTimeout;
         while (!_ended)
         {
-            var input = await NextInputAsync(deadline - Now, CancellationToken.None).ConfigureAwait(false);
+            var input = await NextInputAsync(deadline, CancellationToken.None).ConfigureAwait(false);
             if (input is null)
             {
                 Record(ProbeDirection.Local, ProbeLayer.Tcp, "close", $"no answer to our close within {_options.ConnectTimeout.TotalSeconds:0.#} s; closing the socket");
