@@ -38,7 +38,7 @@ internal sealed partial class MqttConnection : IStoreCommitListener
         var barrier = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _barriersAwaitingCommit.Enqueue(barrier);
         _barriersForWriter.Enqueue(barrier.Task);
-        _outbound.Writer.TryWrite(OutboundItem.ForCommitBarrier());
+        Enqueue(OutboundItem.ForCommitBarrier());
         _broker.Store.WhenCommitted(this, CommitBarrierToken);
     }
 

@@ -1,14 +1,13 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Threading.Channels;
 using Tether.Protocol;
 
 namespace Tether.Broker;
 
-/// <summary>The outbound side: the queue, the write loop and per-receiver PUBLISH encoding.</summary>
+/// <summary>The outbound side: what can be queued, and per-receiver encoding (the drain is in MqttConnection.Drain.cs).</summary>
 internal sealed partial class MqttConnection
 {
-    // Reused by the single writer task, so encoding allocates nothing per packet.
+    // Reused by the drain (one at a time), so encoding allocates nothing per packet.
     private readonly PublishPacket _outgoingPublish = new();
     private readonly AckPacket _outgoingPubAck = new(PacketType.PubAck);
     private readonly AckPacket _outgoingPubRec = new(PacketType.PubRec);
@@ -44,7 +43,7 @@ internal sealed partial class MqttConnection
         }
 
         message.AddRef();
-        if (!_outbound.Writer.TryWrite(OutboundItem.ForPublish(message, packetId, qos, retain, dup, subscriptionIdentifiers)))
+        if (!Enqueue(OutboundItem.ForPublish(message, packetId, qos, retain, dup, subscriptionIdentifiers)))
         {
             // The connection is closing: the queue is completed and nobody will write this item.
             message.Release();
@@ -56,116 +55,9 @@ internal sealed partial class MqttConnection
     }
 
     public void EnqueueAck(PacketType type, ushort packetId, ReasonCode reasonCode) =>
-        _outbound.Writer.TryWrite(OutboundItem.ForAck(type, packetId, reasonCode));
+        Enqueue(OutboundItem.ForAck(type, packetId, reasonCode));
 
-    public void EnqueuePacket(MqttPacket packet) => _outbound.Writer.TryWrite(OutboundItem.ForPacket(packet));
-
-    private async Task RunWriterAsync()
-    {
-        await Task.Yield();
-        var output = _transport.Output;
-        var reader = _outbound.Reader;
-        try
-        {
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
-            {
-                var packets = 0;
-                var publishes = 0;
-                long bytes = 0;
-                var close = false;
-                _logSends = DebugEnabled;
-                while (reader.TryRead(out var item))
-                {
-                    if (item.Kind == OutboundKind.Close)
-                    {
-                        if (item.Packet is not null)
-                        {
-                            if (_logSends)
-                            {
-                                LogSending(item);
-                            }
-
-                            bytes += MqttPacketWriter.Write(output, item.Packet, ProtocolVersion);
-                            packets++;
-                        }
-
-                        close = true;
-                        break;
-                    }
-
-                    if (item.Kind == OutboundKind.CommitBarrier)
-                    {
-                        var barrier = TakeCommitBarrier();
-                        if (!barrier.IsCompleted)
-                        {
-                            // What precedes the barrier goes out now; what follows waits for the commit.
-                            if (bytes > 0)
-                            {
-                                _broker.Statistics.CountPacketsSent(packets, publishes, bytes);
-                                (packets, publishes, bytes) = (0, 0, 0);
-                                var flushed = await output.FlushAsync().ConfigureAwait(false);
-                                if (flushed.IsCompleted || flushed.IsCanceled)
-                                {
-                                    close = true;
-                                    break;
-                                }
-                            }
-
-                            await barrier.ConfigureAwait(false);
-                        }
-
-                        continue;
-                    }
-
-                    var written = WriteItem(output, item);
-                    item.Message?.Release();
-                    if (written > 0)
-                    {
-                        bytes += written;
-                        packets++;
-                        publishes += item.Kind == OutboundKind.Publish ? 1 : 0;
-                    }
-                }
-
-                if (bytes > 0)
-                {
-                    _broker.Statistics.CountPacketsSent(packets, publishes, bytes);
-                    var flush = await output.FlushAsync().ConfigureAwait(false);
-                    if (flush.IsCompleted || flush.IsCanceled)
-                    {
-                        break;
-                    }
-                }
-
-                if (close)
-                {
-                    break;
-                }
-            }
-        }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or OperationCanceledException)
-        {
-            RequestClose(DisconnectReason.SocketError, null, ex.Message);
-        }
-        finally
-        {
-            RequestClose(DisconnectReason.SocketClosed, null, "connection closed");
-            ReleaseUnsentItems(reader);
-            await output.CompleteAsync().ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>
-    /// Gives back the references of PUBLISH items that will never be written. RequestClose has completed the queue
-    /// by now, so no item can arrive after this drain (a late EnqueuePublish fails and releases its own).
-    /// </summary>
-    private static void ReleaseUnsentItems(ChannelReader<OutboundItem> reader)
-    {
-        while (reader.TryRead(out var item))
-        {
-            item.Message?.Release();
-        }
-    }
+    public void EnqueuePacket(MqttPacket packet) => Enqueue(OutboundItem.ForPacket(packet));
 
     /// <summary>Encodes one item; returns the bytes written (0 when the item was dropped).</summary>
     private int WriteItem(PipeWriter output, in OutboundItem item)

@@ -1,15 +1,14 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Tether.Protocol;
 
 namespace Tether.Broker;
 
 /// <summary>
-/// One client connection: a read loop that parses and handles packets, and a write loop that drains the
+/// One client connection: a read loop that parses and handles packets, and an on-demand drain that writes the
 /// outbound queue into the transport, flushing once per batch. Anything that wants to send (the router on a
-/// publisher's thread, the heartbeat, this connection's own read loop) only enqueues; the writer alone touches
+/// publisher's thread, the heartbeat, this connection's own read loop) only enqueues; the drain alone touches
 /// the output pipe, so a stalled client blocks nobody but itself.
 /// </summary>
 internal sealed partial class MqttConnection
@@ -23,8 +22,6 @@ internal sealed partial class MqttConnection
     private readonly MqttBroker _broker;
     private readonly IDuplexPipe _transport;
     private readonly MqttPacketReader _reader;
-    private readonly Channel<OutboundItem> _outbound = Channel.CreateUnbounded<OutboundItem>(
-        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
 
     private int _closeRequested;
     private int _queuedQoS0;
@@ -78,7 +75,6 @@ internal sealed partial class MqttConnection
         // packets and DISCONNECT and then closes the socket at once must still have those packets handled. The
         // input pipe reports completion after it has delivered everything that arrived.
         _ = cancellationToken;
-        var writer = RunWriterAsync();
         try
         {
             await ReadLoopAsync().ConfigureAwait(false);
@@ -97,7 +93,7 @@ internal sealed partial class MqttConnection
         RequestClose(DisconnectReason.SocketClosed, null, "connection closed");
         try
         {
-            await writer.WaitAsync(CloseFlushTimeout, _broker.Time, CancellationToken.None).ConfigureAwait(false);
+            await WriterDone.Task.WaitAsync(CloseFlushTimeout, _broker.Time, CancellationToken.None).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -200,8 +196,7 @@ internal sealed partial class MqttConnection
             final = new DisconnectPacket { ReasonCode = code };
         }
 
-        _outbound.Writer.TryWrite(OutboundItem.ForClose(final));
-        _outbound.Writer.TryComplete();
+        EnqueueClose(OutboundItem.ForClose(final));
         _transport.Input.CancelPendingRead();
         return true;
     }

@@ -1,0 +1,143 @@
+using System.Buffers;
+
+namespace Tether.Broker;
+
+/// <summary>
+/// A connection's outbound queue: many producers, one drain, and no storage while it is empty.
+/// </summary>
+/// <remarks>
+/// An idle connection should cost a few fields, not a parked channel and writer task (about 2 KB each, see
+/// BENCHMARKS.md "Memory per idle connection"). Items go into an array rented from the shared pool on the first
+/// enqueue; the drain takes the whole array at once (so producers never wait for encoding or I/O) and gives it back
+/// when the batch is written, and producers meanwhile fill a fresh one. The pool makes that allocation-free in
+/// steady state.
+///
+/// One int holds the whole state: <see cref="Guard"/> (a producer or the drain is swapping the array: a critical
+/// section of a few instructions, never held across I/O, encoding or a callback), <see cref="Draining"/> (a drain
+/// owns the queue) and <see cref="Completed"/> (the final item is in; nothing more is accepted). The enqueue that
+/// finds the queue not draining sets the flag and must start the drain. The drain clears the flag only in the same
+/// guarded step that finds the queue empty, so an item added concurrently either lands in a batch the drain still
+/// takes or finds the flag clear and starts the next drain: no item is stranded.
+///
+/// A mutable struct, held in a field and only used through it: it must never be copied.
+/// </remarks>
+internal struct OutboundQueue
+{
+    private const int Guard = 1;
+    private const int Draining = 2;
+    private const int Completed = 4;
+
+    // Sixteen covers the acknowledgements and the messages a light subscriber gets per wake-up; the array doubles
+    // (through the pool) when a batch grows beyond it.
+    private const int InitialCapacity = 16;
+
+    private int _state;
+    private OutboundItem[]? _items;
+    private int _count;
+
+    /// <summary>Whether the final item has been enqueued (see <see cref="TryEnqueueFinal"/>).</summary>
+    public readonly bool IsCompleted => (Volatile.Read(in _state) & Completed) != 0;
+
+    /// <summary>
+    /// Appends an item. Returns <see cref="EnqueueResult.Rejected"/> once the queue is completed (the caller still owns
+    /// what the item references), and <see cref="EnqueueResult.StartDrain"/> when the caller must start the drain.
+    /// </summary>
+    public EnqueueResult Enqueue(in OutboundItem item) => Append(item, complete: false);
+
+    /// <summary>Appends the last item the queue accepts (the close): anything enqueued later is rejected.</summary>
+    public EnqueueResult TryEnqueueFinal(in OutboundItem item) => Append(item, complete: true);
+
+    /// <summary>
+    /// Drain only: takes every queued item as one batch, to hand back with <see cref="ReturnBatch"/> once written.
+    /// Returns false, and gives up the drain, when the queue is empty; the drain must then end.
+    /// </summary>
+    public bool TryTakeBatch(out OutboundItem[] batch, out int count)
+    {
+        var state = Acquire();
+        if (_count == 0)
+        {
+            Volatile.Write(ref _state, state & ~Draining);
+            batch = [];
+            count = 0;
+            return false;
+        }
+
+        batch = _items!;
+        count = _count;
+        _items = null;
+        _count = 0;
+        Volatile.Write(ref _state, state);
+        return true;
+    }
+
+    /// <summary>Gives a batch's storage back to the pool, cleared so it holds no message alive.</summary>
+    public static void ReturnBatch(OutboundItem[] batch, int count)
+    {
+        Array.Clear(batch, 0, count);
+        ArrayPool<OutboundItem>.Shared.Return(batch);
+    }
+
+    private EnqueueResult Append(in OutboundItem item, bool complete)
+    {
+        var state = Acquire();
+        if ((state & Completed) != 0)
+        {
+            Volatile.Write(ref _state, state);
+            return EnqueueResult.Rejected;
+        }
+
+        var items = _items;
+        if (items is null)
+        {
+            items = _items = ArrayPool<OutboundItem>.Shared.Rent(InitialCapacity);
+        }
+        else if (_count == items.Length)
+        {
+            items = _items = Grow(items);
+        }
+
+        items[_count++] = item;
+        var result = (state & Draining) == 0 ? EnqueueResult.StartDrain : EnqueueResult.Queued;
+        Volatile.Write(ref _state, state | Draining | (complete ? Completed : 0));
+        return result;
+    }
+
+    private static OutboundItem[] Grow(OutboundItem[] items)
+    {
+        var larger = ArrayPool<OutboundItem>.Shared.Rent(items.Length * 2);
+        items.AsSpan().CopyTo(larger);
+        ReturnBatch(items, items.Length);
+        return larger;
+    }
+
+    /// <summary>Enters the guarded section; returns the state without <see cref="Guard"/>, to write back on leaving.</summary>
+    private int Acquire()
+    {
+        var spinner = default(SpinWait);
+        while (true)
+        {
+            var state = Volatile.Read(ref _state);
+            if ((state & Guard) == 0 && Interlocked.CompareExchange(ref _state, state | Guard, state) == state)
+            {
+                return state;
+            }
+
+            // The holder is inside a handful of instructions; yield only if it was preempted there, and never sleep
+            // for a millisecond (SpinWait's default after 20 spins), which would cost a message its latency.
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+}
+
+/// <summary>What <see cref="OutboundQueue"/> did with an item.</summary>
+internal enum EnqueueResult : byte
+{
+    /// <summary>Queued behind a drain that is already running.</summary>
+    Queued,
+
+    /// <summary>Queued, and the queue was idle: the caller must start the drain.</summary>
+    StartDrain,
+
+    /// <summary>The queue is completed; the item was not queued.</summary>
+    Rejected,
+}
