@@ -168,8 +168,15 @@ public sealed partial class MqttBroker
         List<string> filters;
         lock (session.Gate)
         {
-            filters = [.. session.Subscriptions.Keys];
-            session.Subscriptions.Clear();
+            if (!session.HasSubscriptions)
+            {
+                filters = [];
+            }
+            else
+            {
+                filters = [.. session.Subscriptions.Keys];
+                session.Subscriptions.Clear();
+            }
         }
 
         foreach (var filter in filters)

@@ -17,8 +17,10 @@ internal sealed partial class MqttConnection : IStoreCommitListener
 
     // Commit barriers (see EnqueueCommitBarrierIfChanged), in the order they were enqueued: the store completes them
     // from the first queue as their commits happen, the writer takes their tasks from the second as it reaches them.
-    private readonly ConcurrentQueue<TaskCompletionSource> _barriersAwaitingCommit = new();
-    private readonly ConcurrentQueue<Task> _barriersForWriter = new();
+    // Created by the first barrier (on the read loop, before anything can look at them): a ConcurrentQueue starts
+    // with a 32-slot segment, too much to keep on every connection for a SUBSCRIBE to a stored session.
+    private ConcurrentQueue<TaskCompletionSource>? _barriersAwaitingCommit;
+    private ConcurrentQueue<Task>? _barriersForWriter;
 
     // Token of a commit barrier; acknowledgement tokens are never negative.
     private const long CommitBarrierToken = -1;
@@ -36,14 +38,14 @@ internal sealed partial class MqttConnection : IStoreCommitListener
         }
 
         var barrier = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _barriersAwaitingCommit.Enqueue(barrier);
-        _barriersForWriter.Enqueue(barrier.Task);
+        (_barriersAwaitingCommit ??= new()).Enqueue(barrier);
+        (_barriersForWriter ??= new()).Enqueue(barrier.Task);
         Enqueue(OutboundItem.ForCommitBarrier());
         _broker.Store.WhenCommitted(this, CommitBarrierToken);
     }
 
     /// <summary>The writer reached a barrier item: its task, enqueued with it.</summary>
-    private Task TakeCommitBarrier() => _barriersForWriter.TryDequeue(out var barrier) ? barrier : Task.CompletedTask;
+    private Task TakeCommitBarrier() => _barriersForWriter is { } barriers && barriers.TryDequeue(out var barrier) ? barrier : Task.CompletedTask;
 
     /// <summary>Enqueues an acknowledgement now, or once the changes this thread just submitted are committed.</summary>
     private void EnqueueAckAfterCommit(PacketType type, ushort packetId, ReasonCode reasonCode)
@@ -63,7 +65,7 @@ internal sealed partial class MqttConnection : IStoreCommitListener
         if (token == CommitBarrierToken)
         {
             // Commits are reported in submission order, so this is the oldest barrier still waiting.
-            if (_barriersAwaitingCommit.TryDequeue(out var barrier))
+            if (_barriersAwaitingCommit is { } barriers && barriers.TryDequeue(out var barrier))
             {
                 barrier.TrySetResult();
             }

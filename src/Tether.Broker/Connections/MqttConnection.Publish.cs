@@ -53,7 +53,7 @@ internal sealed partial class MqttConnection
 
                 // Only 5.0 announces a receive maximum; a 3.1.1 client cannot know one, so there the packet
                 // identifiers themselves are the bound, as in Mosquitto.
-                if (IsV5 && session.IncomingQoS2.Count >= ReceiveMaximumForClient)
+                if (IsV5 && session.IncomingQoS2Count >= ReceiveMaximumForClient)
                 {
                     Violation(ReasonCode.ReceiveMaximumExceeded, "more unacknowledged QoS 2 messages than the receive maximum"); // [MQTT-3.3.4-9]
                     return;

@@ -11,8 +11,10 @@ namespace Tether.Broker;
 /// </remarks>
 internal sealed partial class Session
 {
-    private readonly Dictionary<ushort, InflightMessage> _inflight = [];
-    private readonly Queue<QueuedDelivery> _pending = new();
+    // Created on first use: most sessions never have a QoS 1/2 message in flight or queued, and an idle
+    // connection should not pay for the empty collections (BENCHMARKS.md "Memory per idle connection").
+    private Dictionary<ushort, InflightMessage>? _inflight;
+    private Queue<QueuedDelivery>? _pending;
     private long _pendingBytes;
     private long _inflightBytes;
     private ushort _lastPacketId;
@@ -26,7 +28,7 @@ internal sealed partial class Session
         {
             lock (Gate)
             {
-                return _inflight.Count;
+                return _inflight?.Count ?? 0;
             }
         }
     }
@@ -37,7 +39,7 @@ internal sealed partial class Session
         {
             lock (Gate)
             {
-                return _pending.Count;
+                return _pending?.Count ?? 0;
             }
         }
     }
@@ -67,7 +69,7 @@ internal sealed partial class Session
                 return;
             }
 
-            if (connection is not null && _pending.Count == 0 && HasInflightRoom)
+            if (connection is not null && (_pending?.Count ?? 0) == 0 && HasInflightRoom)
             {
                 SendNow(connection, message, qos, retain, subscriptionIdentifiers, _broker.NextDeliverySequence(), fromQueue: false);
                 return;
@@ -82,7 +84,7 @@ internal sealed partial class Session
     {
         lock (Gate)
         {
-            if (!_inflight.TryGetValue(packetId, out var entry))
+            if (_inflight is null || !_inflight.TryGetValue(packetId, out var entry))
             {
                 return;
             }
@@ -105,7 +107,7 @@ internal sealed partial class Session
     {
         lock (Gate)
         {
-            if (!_inflight.TryGetValue(packetId, out var entry) || entry.QoS != QualityOfService.ExactlyOnce)
+            if (_inflight is null || !_inflight.TryGetValue(packetId, out var entry) || entry.QoS != QualityOfService.ExactlyOnce)
             {
                 return false;
             }
@@ -162,7 +164,7 @@ internal sealed partial class Session
                 return;
             }
 
-            if (_inflight.Count > 0)
+            if (_inflight is { Count: > 0 })
             {
                 var ordered = new List<KeyValuePair<ushort, InflightMessage>>(_inflight);
                 ordered.Sort(static (a, b) => a.Value.Sequence.CompareTo(b.Value.Sequence));
@@ -187,7 +189,7 @@ internal sealed partial class Session
     {
         var packetId = NextPacketId();
         message.AddRef();
-        _inflight[packetId] = new InflightMessage(message, qos, retain, subscriptionIdentifiers, Released: false, sequence);
+        (_inflight ??= [])[packetId] = new InflightMessage(message, qos, retain, subscriptionIdentifiers, Released: false, sequence);
         _inflightBytes += message.Payload.Length;
         if (IsStored)
         {
@@ -208,7 +210,7 @@ internal sealed partial class Session
         }
 
         var now = _broker.Time.GetUtcNow();
-        while (_pending.Count > 0)
+        while (_pending is { Count: > 0 })
         {
             var next = _pending.Peek();
             if (next.QoS != QualityOfService.AtMostOnce && !HasInflightRoom)
@@ -239,13 +241,14 @@ internal sealed partial class Session
 
     /// <summary>Whether another QoS 1/2 message may go out: max_inflight_messages (and receive maximum) and max_inflight_bytes.</summary>
     private bool HasInflightRoom =>
-        _inflight.Count < InflightLimit
+        (_inflight?.Count ?? 0) < InflightLimit
         && (_broker.Options.MaxInflightBytes <= 0 || _inflightBytes < _broker.Options.MaxInflightBytes);
 
     private bool RemoveInflight(ushort packetId, out InflightMessage removed)
     {
-        if (!_inflight.Remove(packetId, out removed))
+        if (_inflight is null || !_inflight.Remove(packetId, out removed))
         {
+            removed = default;
             return false;
         }
 
@@ -257,7 +260,7 @@ internal sealed partial class Session
     private void Enqueue(in QueuedDelivery delivery)
     {
         var options = _broker.Options;
-        var overCount = options.MaxQueuedMessages > 0 && _pending.Count >= options.MaxQueuedMessages;
+        var overCount = options.MaxQueuedMessages > 0 && (_pending?.Count ?? 0) >= options.MaxQueuedMessages;
         var overBytes = options.MaxQueuedBytes > 0 && _pendingBytes + delivery.Message.Payload.Length > options.MaxQueuedBytes;
         if (overCount || overBytes)
         {
@@ -266,7 +269,7 @@ internal sealed partial class Session
         }
 
         delivery.Message.AddRef();
-        _pending.Enqueue(delivery);
+        (_pending ??= new()).Enqueue(delivery);
         _pendingBytes += delivery.Message.Payload.Length;
         if (IsStored)
         {
@@ -277,17 +280,21 @@ internal sealed partial class Session
     /// <summary>Empties the pending queue and the in-flight window, releasing their references. Caller holds <see cref="Gate"/>.</summary>
     private void DropDeliveries()
     {
-        while (_pending.TryDequeue(out var queued))
+        while (_pending is not null && _pending.TryDequeue(out var queued))
         {
             queued.Message.Release();
         }
 
-        foreach (var inflight in _inflight.Values)
+        if (_inflight is not null)
         {
-            inflight.Message.Release();
+            foreach (var inflight in _inflight.Values)
+            {
+                inflight.Message.Release();
+            }
+
+            _inflight.Clear();
         }
 
-        _inflight.Clear();
         _pendingBytes = 0;
         _inflightBytes = 0;
     }
@@ -319,12 +326,12 @@ internal sealed partial class Session
             _broker.ObserveDeliverySequence(stored.Sequence);
             if (stored.State == DeliveryState.Queued)
             {
-                _pending.Enqueue(new QueuedDelivery(message, stored.QoS, stored.Retain, identifiers, stored.Sequence));
+                (_pending ??= new()).Enqueue(new QueuedDelivery(message, stored.QoS, stored.Retain, identifiers, stored.Sequence));
                 _pendingBytes += message.Payload.Length;
             }
             else
             {
-                _inflight[stored.PacketId] = new InflightMessage(message, stored.QoS, stored.Retain, identifiers, stored.State == DeliveryState.Released, stored.Sequence);
+                (_inflight ??= [])[stored.PacketId] = new InflightMessage(message, stored.QoS, stored.Retain, identifiers, stored.State == DeliveryState.Released, stored.Sequence);
                 _inflightBytes += message.Payload.Length;
             }
         }
@@ -333,16 +340,22 @@ internal sealed partial class Session
     /// <summary>The sequence numbers of everything queued or in flight, for removing them from the store. Caller holds <see cref="Gate"/>.</summary>
     public long[] DeliverySequences()
     {
-        var sequences = new long[_pending.Count + _inflight.Count];
+        var sequences = new long[(_pending?.Count ?? 0) + (_inflight?.Count ?? 0)];
         var i = 0;
-        foreach (var queued in _pending)
+        if (_pending is not null)
         {
-            sequences[i++] = queued.Sequence;
+            foreach (var queued in _pending)
+            {
+                sequences[i++] = queued.Sequence;
+            }
         }
 
-        foreach (var inflight in _inflight.Values)
+        if (_inflight is not null)
         {
-            sequences[i++] = inflight.Sequence;
+            foreach (var inflight in _inflight.Values)
+            {
+                sequences[i++] = inflight.Sequence;
+            }
         }
 
         return sequences;
@@ -365,7 +378,7 @@ internal sealed partial class Session
         for (var attempt = 0; attempt < ushort.MaxValue; attempt++)
         {
             _lastPacketId = _lastPacketId == ushort.MaxValue ? (ushort)1 : (ushort)(_lastPacketId + 1);
-            if (!_inflight.ContainsKey(_lastPacketId))
+            if (_inflight is null || !_inflight.ContainsKey(_lastPacketId))
             {
                 return _lastPacketId;
             }

@@ -39,11 +39,21 @@ internal sealed partial class Session
     /// <summary>Set once the session has ended for good; late deliveries are then ignored.</summary>
     public bool IsEnded { get; private set; }
 
-    /// <summary>This session's filters with their options, mirrored in the broker's topic tree.</summary>
-    public Dictionary<string, SubscriptionOptions> Subscriptions { get; } = new(StringComparer.Ordinal);
+    // Created on first use, like the delivery collections (Session.Outgoing.cs): an idle session owns none.
+    private Dictionary<string, SubscriptionOptions>? _subscriptions;
+    private HashSet<ushort>? _incomingQoS2;
 
-    /// <summary>Packet ids of incoming QoS 2 messages already routed, held until PUBREL (exactly once, §4.3.3).</summary>
-    public HashSet<ushort> IncomingQoS2 { get; } = [];
+    /// <summary>This session's filters with their options, mirrored in the broker's topic tree. Created on first access.</summary>
+    public Dictionary<string, SubscriptionOptions> Subscriptions => _subscriptions ??= new(StringComparer.Ordinal);
+
+    /// <summary>Whether the session has a subscription; unlike <see cref="Subscriptions"/>, creates nothing.</summary>
+    public bool HasSubscriptions => _subscriptions is { Count: > 0 };
+
+    /// <summary>Packet ids of incoming QoS 2 messages already routed, held until PUBREL (exactly once, §4.3.3). Created on first access.</summary>
+    public HashSet<ushort> IncomingQoS2 => _incomingQoS2 ??= [];
+
+    /// <summary>How many incoming QoS 2 packet ids are held; creates nothing.</summary>
+    public int IncomingQoS2Count => _incomingQoS2?.Count ?? 0;
 
     /// <summary>The will of the current or last connection, with its delay.</summary>
     public PendingWill? Will { get; set; }
@@ -87,7 +97,7 @@ internal sealed partial class Session
             IsEnded = true;
             Connection = null;
             DropDeliveries();
-            IncomingQoS2.Clear();
+            _incomingQoS2?.Clear();
         }
     }
 
