@@ -43,10 +43,13 @@ internal sealed partial class MqttConnection : IThreadPoolWorkItem
     {
         if (result == EnqueueResult.StartDrain)
         {
-            // On the thread pool rather than inline: producers call this under their session's lock (the router
-            // delivers under Session.Gate), and a publisher fanning out must not pay every subscriber's encoding
-            // and flush on its own thread. The connection is its own work item, so starting a drain allocates nothing.
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            // Not inline: producers call this under their session's lock (the router delivers under Session.Gate),
+            // and a publisher fanning out would pay every subscriber's encoding and flush on its own thread. On the
+            // enqueuing thread's local queue instead: that thread runs the drain as soon as it is done with the packet
+            // it is handling (no other thread woken for one message at low rate), and idle threads steal drains when
+            // a fan-out queues many (BENCHMARKS.md "On-demand connection writer"). The connection is its own work
+            // item, so starting a drain allocates nothing.
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
         }
 
         return result != EnqueueResult.Rejected;
