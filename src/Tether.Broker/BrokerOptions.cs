@@ -28,6 +28,20 @@ public sealed record BrokerOptions
     /// <summary><c>max_queued_bytes</c>: payload bytes queued per client (0 = unlimited). Mosquitto's default 0.</summary>
     public long MaxQueuedBytes { get; init; }
 
+    /// <summary>
+    /// For a session kept in a durable store: how many of its queued messages stay in memory at most (the oldest);
+    /// the rest are read back from the store, in order, as the queue drains. The whole queue still counts against
+    /// <see cref="MaxQueuedMessages"/>. Not a <c>mosquitto.conf</c> option (Mosquitto holds every queued message in
+    /// memory). 128 covers several in-flight windows of the default 20, so a reconnecting client never waits on a read.
+    /// </summary>
+    public int QueueMemoryMessages { get; init; } = 128;
+
+    /// <summary>
+    /// As <see cref="QueueMemoryMessages"/>, in payload bytes: whichever limit is reached first bounds the part of a
+    /// stored session's queue held in memory. A message larger than this is still held, alone.
+    /// </summary>
+    public long QueueMemoryBytes { get; init; } = 256 * 1024;
+
     /// <summary><c>queue_qos0_messages</c>: whether QoS 0 messages are queued for offline persistent sessions. Mosquitto's default false.</summary>
     public bool QueueQoS0Messages { get; init; }
 

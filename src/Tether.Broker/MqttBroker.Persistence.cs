@@ -23,6 +23,9 @@ public sealed partial class MqttBroker
 
     internal bool IsDurable { get; }
 
+    /// <summary>Whether stored sessions keep only the head of their queue in memory and read the rest back from the store.</summary>
+    internal bool PagesQueues { get; }
+
     internal long NextDeliverySequence() => Interlocked.Increment(ref _deliverySequence);
 
     /// <summary>Restore: later sequence numbers must be above every stored one.</summary>
@@ -111,8 +114,9 @@ public sealed partial class MqttBroker
                 _router.Subscriptions.Subscribe(subscription.Filter, session, options);
             }
 
-            session.RestoreDeliveries(stored.Deliveries, stored.IncomingQoS2, cache);
+            // Stored first: a stored session's queue beyond its memory window stays in the store.
             session.IsStored = true;
+            session.RestoreDeliveries(stored.Deliveries, stored.IncomingQoS2, cache);
             _sessions[info.ClientId] = session;
             if (session.ExpiryIntervalSeconds != uint.MaxValue)
             {
@@ -166,8 +170,9 @@ public sealed partial class MqttBroker
             {
                 if (session.IsStored)
                 {
+                    // The paged-out rows stay until they are read back, or the session ends (ForgetSession).
                     session.IsStored = false;
-                    SubmitChange(new SessionRemoved(session.ClientId, session.DeliverySequences()));
+                    SubmitChange(new SessionRemoved(session.ClientId, session.SequencesToRemoveWhenNoLongerStored()));
                 }
 
                 return;
@@ -209,6 +214,14 @@ public sealed partial class MqttBroker
             {
                 session.IsStored = false;
                 SubmitChange(new SessionRemoved(session.ClientId, session.DeliverySequences()));
+            }
+            else
+            {
+                // Rows left paged out when the session stopped being stored.
+                foreach (var sequence in session.PagedSequences())
+                {
+                    SubmitChange(new DeliveryCompleted(session.ClientId, sequence));
+                }
             }
         }
     }

@@ -33,6 +33,7 @@ public sealed partial class MqttBroker : IAsyncDisposable
     {
         Store = store ?? InMemoryBrokerStore.Instance;
         IsDurable = Store.IsDurable;
+        PagesQueues = IsDurable && Store.CanPageDeliveries;
         Options = options ?? BrokerOptions.Default;
         Time = timeProvider ?? TimeProvider.System;
         var factory = loggerFactory ?? NullLoggerFactory.Instance;

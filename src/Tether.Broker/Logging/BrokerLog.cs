@@ -33,6 +33,9 @@ internal static partial class BrokerLog
     [LoggerMessage(300, LogLevel.Warning, "Dropped a {Size}-byte PUBLISH from {ClientId}: larger than message_size_limit {Limit}.")]
     public static partial void MessageTooLarge(ILogger logger, string clientId, long size, int limit);
 
+    [LoggerMessage(901, LogLevel.Error, "Reading {Count} queued messages of {ClientId} back from the store failed; they stay queued and the next acknowledgement or reconnect tries again.")]
+    public static partial void PageInFailed(ILogger logger, string clientId, int count, Exception exception);
+
     [LoggerMessage(900, LogLevel.Error, "Connection of {ClientId} ({Address}) failed unexpectedly.")]
     public static partial void ConnectionFailed(ILogger logger, string clientId, string address, Exception exception);
 }

@@ -28,6 +28,22 @@ public interface IBrokerStore : IAsyncDisposable
     /// <param name="cancellationToken">Abandons the read.</param>
     IEnumerable<StoredSessionDelivery> ReadDeliveries(CancellationToken cancellationToken) => [];
 
+    /// <summary>
+    /// Whether <see cref="ReadQueuedDeliveriesAsync"/> works, so that the broker may keep only the head of a stored
+    /// session's queue in memory and read the rest back as the queue drains.
+    /// </summary>
+    bool CanPageDeliveries => false;
+
+    /// <summary>
+    /// Reads committed deliveries by sequence number, for paging a queue back in. Never blocks the caller and never
+    /// runs on the writer; completes asynchronously, with the rows found in sequence order (a sequence whose row is
+    /// gone is left out). Only asked for sequences whose <see cref="DeliveryQueued"/> is known to be committed.
+    /// </summary>
+    /// <param name="sequences">The sequence numbers, in increasing order.</param>
+    /// <param name="cancellationToken">Abandons the read.</param>
+    Task<IReadOnlyList<StoredDelivery>> ReadQueuedDeliveriesAsync(long[] sequences, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This store does not page deliveries (CanPageDeliveries is false).");
+
     /// <summary>Queues one change; never blocks.</summary>
     /// <param name="change">The change.</param>
     void Submit(StoreChange change);

@@ -33,13 +33,14 @@ internal sealed partial class Session
         }
     }
 
+    /// <summary>Messages queued (not in flight), in memory and paged out.</summary>
     public int QueuedCount
     {
         get
         {
             lock (Gate)
             {
-                return _pending?.Count ?? 0;
+                return QueueLength;
             }
         }
     }
@@ -69,7 +70,7 @@ internal sealed partial class Session
                 return;
             }
 
-            if (connection is not null && (_pending?.Count ?? 0) == 0 && HasInflightRoom)
+            if (connection is not null && QueueLength == 0 && HasInflightRoom)
             {
                 SendNow(connection, message, qos, retain, subscriptionIdentifiers, _broker.NextDeliverySequence(), fromQueue: false);
                 return;
@@ -210,6 +211,16 @@ internal sealed partial class Session
         }
 
         var now = _broker.Time.GetUtcNow();
+        do
+        {
+            SendFromWindow(connection, now);
+        }
+        while (RefillWindow());
+    }
+
+    /// <summary>Sends from the window while the in-flight window has room.</summary>
+    private void SendFromWindow(MqttConnection connection, DateTimeOffset now)
+    {
         while (_pending is { Count: > 0 })
         {
             var next = _pending.Peek();
@@ -260,8 +271,9 @@ internal sealed partial class Session
     private void Enqueue(in QueuedDelivery delivery)
     {
         var options = _broker.Options;
-        var overCount = options.MaxQueuedMessages > 0 && (_pending?.Count ?? 0) >= options.MaxQueuedMessages;
-        var overBytes = options.MaxQueuedBytes > 0 && _pendingBytes + delivery.Message.Payload.Length > options.MaxQueuedBytes;
+        // The limits count the whole queue, the part paged out to the store included.
+        var overCount = options.MaxQueuedMessages > 0 && QueueLength >= options.MaxQueuedMessages;
+        var overBytes = options.MaxQueuedBytes > 0 && QueueBytes + delivery.Message.Payload.Length > options.MaxQueuedBytes;
         if (overCount || overBytes)
         {
             _broker.Statistics.CountDropped();
@@ -269,12 +281,13 @@ internal sealed partial class Session
         }
 
         delivery.Message.AddRef();
-        (_pending ??= new()).Enqueue(delivery);
-        _pendingBytes += delivery.Message.Payload.Length;
         if (IsStored)
         {
+            // Submitted before Place, which may ask for a commit notice that must cover this delivery.
             _broker.SubmitChange(new DeliveryQueued(ClientId, ToStored(delivery.Message, delivery.QoS, delivery.Retain, delivery.SubscriptionIdentifiers, delivery.Sequence, 0, DeliveryState.Queued)));
         }
+
+        Place(delivery);
     }
 
     /// <summary>Empties the pending queue and the in-flight window, releasing their references. Caller holds <see cref="Gate"/>.</summary>
@@ -295,6 +308,7 @@ internal sealed partial class Session
             _inflight.Clear();
         }
 
+        DropBeyondWindow();
         _pendingBytes = 0;
         _inflightBytes = 0;
     }
@@ -321,44 +335,47 @@ internal sealed partial class Session
     {
         lock (Gate)
         {
-            var message = StoredMessageCodec.FromStored(stored.Message, cache);
-            uint[]? identifiers = stored.SubscriptionIdentifiers is { Count: > 0 } ids ? [.. ids] : null;
             _broker.ObserveDeliverySequence(stored.Sequence);
             if (stored.State == DeliveryState.Queued)
             {
-                (_pending ??= new()).Enqueue(new QueuedDelivery(message, stored.QoS, stored.Retain, identifiers, stored.Sequence));
-                _pendingBytes += message.Payload.Length;
+                RestoreQueued(stored, cache);
             }
             else
             {
+                var message = StoredMessageCodec.FromStored(stored.Message, cache);
+                uint[]? identifiers = stored.SubscriptionIdentifiers is { Count: > 0 } ids ? [.. ids] : null;
                 (_inflight ??= [])[stored.PacketId] = new InflightMessage(message, stored.QoS, stored.Retain, identifiers, stored.State == DeliveryState.Released, stored.Sequence);
                 _inflightBytes += message.Payload.Length;
             }
         }
     }
 
-    /// <summary>The sequence numbers of everything queued or in flight, for removing them from the store. Caller holds <see cref="Gate"/>.</summary>
+    /// <summary>The sequence numbers of everything queued (paged out included) or in flight, for removing them from the store. Caller holds <see cref="Gate"/>.</summary>
     public long[] DeliverySequences()
     {
-        var sequences = new long[(_pending?.Count ?? 0) + (_inflight?.Count ?? 0)];
-        var i = 0;
-        if (_pending is not null)
+        var sequences = new List<long>(QueueLength + (_inflight?.Count ?? 0));
+        AddInMemorySequences(sequences);
+        AddPagedSequences(sequences);
+        return [.. sequences];
+    }
+
+    /// <summary>The sequence numbers of the paged-out part only. Caller holds <see cref="Gate"/>.</summary>
+    public long[] PagedSequences()
+    {
+        var sequences = new List<long>(_paged?.Count ?? 0);
+        AddPagedSequences(sequences);
+        return [.. sequences];
+    }
+
+    private void AddPagedSequences(List<long> sequences)
+    {
+        if (_paged is { } paged)
         {
-            foreach (var queued in _pending)
+            for (var i = 0; i < paged.Count; i++)
             {
-                sequences[i++] = queued.Sequence;
+                sequences.Add(paged.SequenceAt(i));
             }
         }
-
-        if (_inflight is not null)
-        {
-            foreach (var inflight in _inflight.Values)
-            {
-                sequences[i++] = inflight.Sequence;
-            }
-        }
-
-        return sequences;
     }
 
     private void RecordCompleted(long sequence)
@@ -390,5 +407,6 @@ internal sealed partial class Session
     private readonly record struct InflightMessage(
         ApplicationMessage Message, QualityOfService QoS, bool Retain, uint[]? SubscriptionIdentifiers, bool Released, long Sequence);
 
-    private readonly record struct QueuedDelivery(ApplicationMessage Message, QualityOfService QoS, bool Retain, uint[]? SubscriptionIdentifiers, long Sequence);
+    /// <param name="Stored">Behind the window only: whether its <see cref="DeliveryQueued"/> was submitted, so it may be paged out once committed.</param>
+    private readonly record struct QueuedDelivery(ApplicationMessage Message, QualityOfService QoS, bool Retain, uint[]? SubscriptionIdentifiers, long Sequence, bool Stored = false);
 }
