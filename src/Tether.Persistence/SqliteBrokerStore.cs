@@ -148,6 +148,7 @@ public sealed partial class SqliteBrokerStore : IBrokerStore
             return;
         }
 
+        await StopReaderAsync().ConfigureAwait(false);
         _pending.Writer.TryComplete();
         await _writerEnded.Task.ConfigureAwait(false);
         await _checkpointer.DisposeAsync().ConfigureAwait(false);
