@@ -12,6 +12,9 @@ public sealed partial class MqttBroker
     /// <summary>Checks topics against ACLs; null allows everything.</summary>
     public ITopicAuthorizer? Authorizer { get; set; }
 
+    /// <summary>The session of <paramref name="clientId"/>, if there is one (for tests and diagnostics).</summary>
+    internal Session? FindSession(string clientId) => _sessions.TryGetValue(clientId, out var session) ? session : null;
+
     internal void AttachSession(MqttConnection connection, ConnectPacket connect, uint expiryIntervalSeconds, ConnAckPacket connAck)
     {
         var clientId = connection.ClientId!;

@@ -42,6 +42,18 @@ internal sealed partial class Session : IStoreCommitListener
     /// <summary>Whether the window is bounded: the session's deliveries are in a store that reads them back.</summary>
     private bool PagesToStore => IsStored && _broker.PagesQueues;
 
+    /// <summary>Queued messages held in memory (the window and the unconfirmed tail), the rest being paged out.</summary>
+    public int QueuedInMemoryCount
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return (_pending?.Count ?? 0) + (_unconfirmed?.Count ?? 0);
+            }
+        }
+    }
+
     /// <summary>The store committed what was submitted up to the delivery numbered <paramref name="token"/>.</summary>
     public void OnCommitted(long token)
     {
