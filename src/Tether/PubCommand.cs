@@ -15,7 +15,7 @@ internal static class PubCommand
 {
     public static Command Create(TextWriter output, TextWriter error, Stream input)
     {
-        var common = new ClientCommandOptions();
+        var common = new ClientCommandOptions("pub");
         var topic = new Option<string?>("--topic", "-t") { Description = "MQTT topic to publish to.", HelpName = "TOPIC" };
         var message = new Option<string?>("--message", "-m") { Description = "Message payload to send.", HelpName = "MESSAGE" };
         var file = new Option<string?>("--file", "-f") { Description = "Send the contents of a file as the message.", HelpName = "FILE" };
@@ -26,23 +26,10 @@ internal static class PubCommand
         var maxInflight = new Option<int>("--max-inflight", "-M") { Description = "The maximum inflight messages for QoS 1/2. Defaults to 20.", DefaultValueFactory = _ => 20, HelpName = "N" };
         var repeatDelay = new Option<double>("--repeat-delay") { Description = "With --repeat: wait this many seconds (fractions allowed) between publishes.", HelpName = "SECONDS" };
         var repeat = new Option<int>("--repeat") { Description = "With -f, -m or -s: publish the message N times.", DefaultValueFactory = _ => 1, HelpName = "N" };
-        var command = new Command("pub", "Publish one message, a file, or stdin line by line, like mosquitto_pub.\n"
-            + "Usage: tether pub {[-h host] [-p port] [-u username] [-P password] -t topic | -L URL} {-f file | -l | -n | -m message | -s} [-q qos] [-r]");
-        foreach (var option in common.All)
-        {
-            command.Options.Add(option);
-        }
-
-        command.Options.Add(topic);
-        command.Options.Add(message);
-        command.Options.Add(file);
-        command.Options.Add(lines);
-        command.Options.Add(wholeInput);
-        command.Options.Add(nullMessage);
-        command.Options.Add(retain);
-        command.Options.Add(repeat);
-        command.Options.Add(repeatDelay);
-        command.Options.Add(maxInflight);
+        var command = common.CreateCommand(
+            "Publish one message, a file, or stdin line by line, like mosquitto_pub.\n"
+            + "Usage: tether pub {[-h host] [-p port] [-u username] [-P password] -t topic | -L URL} {-f file | -l | -n | -m message | -s} [-q qos] [-r]",
+            topic, message, file, lines, wholeInput, nullMessage, retain, repeat, repeatDelay, maxInflight);
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (parse.GetValue(common.PrintVersion))
@@ -52,7 +39,7 @@ internal static class PubCommand
             }
 
             var quiet = parse.GetValue(common.Quiet);
-            var options = common.Build(parse, "pub", out var urlTopic, out var usage);
+            var options = common.Build(parse, out var properties, out var urlTopic, out var usage);
             var topicName = parse.GetValue(topic) ?? urlTopic;
             var sources = new[] { parse.GetValue(message) is not null, parse.GetValue(file) is not null, parse.GetValue(lines), parse.GetValue(wholeInput), parse.GetValue(nullMessage) }.Count(static b => b);
             if (usage is null && sources > 1)
@@ -75,9 +62,7 @@ internal static class PubCommand
 
             if (usage is not null || options is null)
             {
-                ConnectErrors.Write(error, quiet, "Error: " + usage);
-                ConnectErrors.Write(error, quiet, "\nUse 'tether pub --help' to see usage.");
-                return 1;
+                return common.ReportUsage(error, quiet, usage);
             }
 
             if (parse.GetValue(common.Debug))
@@ -97,7 +82,6 @@ internal static class PubCommand
                     announceSubscriptions: false);
             }
 
-            var properties = ClientCommandOptions.Properties(parse, common, new HashSet<string> { "connect", "publish", "disconnect", "will" }, out _) ?? new PropertyArguments();
             var qos = (QualityOfService)parse.GetValue(common.QoS);
             var retained = parse.GetValue(retain);
             var lineMode = parse.GetValue(lines);

@@ -15,7 +15,7 @@ internal static class SubCommand
 {
     public static Command Create(Stream output, TextWriter error)
     {
-        var common = new ClientCommandOptions();
+        var common = new ClientCommandOptions("sub");
         var topics = new Option<string[]>("--topic", "-t") { Description = "MQTT topic filter to subscribe to; may be repeated.", HelpName = "TOPIC", AllowMultipleArgumentsPerToken = false };
         var filterOut = new Option<string[]>("--filter-out", "-T") { Description = "Topic filter whose messages are not printed; may be repeated.", HelpName = "FILTER" };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print received messages as \"topic payload\"." };
@@ -28,25 +28,10 @@ internal static class SubCommand
         var removeRetained = new Option<bool>("--remove-retained") { Description = "Clear each retained message received (publish an empty retained message to its topic), except those filtered out by -T." };
         var format = new Option<string?>("-F") { Description = "Output format: %t topic, %p payload, %q QoS, %r retain, %l length, %m id, %x/%X hex, %I ISO-8601 time, %U Unix time, %j JSON, %C %D %E %F %P %R %S 5.0 properties, @ strftime letters, \\ escapes (see mosquitto_sub(1)).", HelpName = "FORMAT" };
         var retainedOnly = new Option<bool>("--retained-only") { Description = "Print only retained messages; exit at the first message that is not retained." };
-        var command = new Command("sub", "Subscribe and print received messages, like mosquitto_sub.\n"
-            + "Usage: tether sub {[-h host] [-p port] [-u username] [-P password] -t topic ... | -L URL [-t topic ...]} [-C count] [-W timeout] [-v] [-N] [-R]");
-        foreach (var option in common.All)
-        {
-            command.Options.Add(option);
-        }
-
-        command.Options.Add(topics);
-        command.Options.Add(filterOut);
-        command.Options.Add(verbose);
-        command.Options.Add(count);
-        command.Options.Add(timeout);
-        command.Options.Add(noEol);
-        command.Options.Add(noRetained);
-        command.Options.Add(exitAfterSubscribe);
-        command.Options.Add(retainedOnly);
-        command.Options.Add(format);
-        command.Options.Add(unsubscribe);
-        command.Options.Add(removeRetained);
+        var command = common.CreateCommand(
+            "Subscribe and print received messages, like mosquitto_sub.\n"
+            + "Usage: tether sub {[-h host] [-p port] [-u username] [-P password] -t topic ... | -L URL [-t topic ...]} [-C count] [-W timeout] [-v] [-N] [-R]",
+            topics, filterOut, verbose, count, timeout, noEol, noRetained, exitAfterSubscribe, retainedOnly, format, unsubscribe, removeRetained);
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (parse.GetValue(common.PrintVersion))
@@ -56,7 +41,7 @@ internal static class SubCommand
             }
 
             var quiet = parse.GetValue(common.Quiet);
-            var options = common.Build(parse, "sub", out var urlTopic, out var usage);
+            var options = common.Build(parse, out _, out var urlTopic, out var usage);
             var filters = (parse.GetValue(topics) ?? []).ToList();
             if (urlTopic is not null)
             {
@@ -81,9 +66,7 @@ internal static class SubCommand
 
             if (usage is not null || options is null)
             {
-                ConnectErrors.Write(error, quiet, "Error: " + usage);
-                ConnectErrors.Write(error, quiet, "\nUse 'tether sub --help' to see usage.");
-                return 1;
+                return common.ReportUsage(error, quiet, usage);
             }
 
             var printer = new MessagePrinter(output, parse.GetValue(verbose), parse.GetValue(noEol), outputFormat);

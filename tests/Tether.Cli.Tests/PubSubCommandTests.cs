@@ -152,8 +152,7 @@ public sealed class PubSubCommandTests : IAsyncLifetime
     {
         var (exitCode, _, stderr) = await TetherProcess.RunAsync(args);
         Assert.Equal(1, exitCode);
-        Assert.StartsWith(message + "\n", stderr, StringComparison.Ordinal);
-        Assert.Contains($"Use 'tether {args[0]} --help' to see usage.", stderr, StringComparison.Ordinal);
+        Assert.Equal($"{message}\n\nUse 'tether {args[0]} --help' to see usage.\n", stderr);
     }
 
     [Theory]

@@ -19,19 +19,10 @@ internal sealed partial class MqttConnection
         switch (packet)
         {
             case PublishPacket publish:
-                PacketLog.ReceivedPublish(logger, id, publish.Dup ? 1 : 0, (int)publish.QoS, publish.Retain ? 1 : 0, publish.PacketId, publish.Topic.ToString(), publish.Payload.Length);
+                PacketLog.ReceivedPublish(logger, id, MosquittoPacketText.PublishDetails(publish.Dup, publish.QoS, publish.Retain, publish.PacketId, publish.Topic.ToString(), publish.Payload.Length));
                 break;
-            case AckPacket { Type: PacketType.PubAck } ack:
-                PacketLog.ReceivedPubAck(logger, id, ack.PacketId, (byte)ack.ReasonCode);
-                break;
-            case AckPacket { Type: PacketType.PubRec } ack:
-                PacketLog.ReceivedPubRec(logger, id, ack.PacketId);
-                break;
-            case AckPacket { Type: PacketType.PubRel } ack:
-                PacketLog.ReceivedPubRel(logger, id, ack.PacketId);
-                break;
-            case AckPacket { Type: PacketType.PubComp } ack:
-                PacketLog.ReceivedPubComp(logger, id, ack.PacketId, (byte)ack.ReasonCode);
+            case AckPacket ack:
+                LogReceivedAck(logger, id, ack);
                 break;
             case SubscribePacket:
                 PacketLog.ReceivedSubscribe(logger, id);
@@ -44,6 +35,26 @@ internal sealed partial class MqttConnection
                 break;
             case DisconnectPacket:
                 PacketLog.ReceivedDisconnect(logger, id);
+                break;
+        }
+    }
+
+    private static void LogReceivedAck(ILogger logger, string id, AckPacket ack)
+    {
+        var details = MosquittoPacketText.ReceivedAckDetails(ack.Type, ack.PacketId, ack.ReasonCode);
+        switch (ack.Type)
+        {
+            case PacketType.PubAck:
+                PacketLog.ReceivedPubAck(logger, id, details);
+                break;
+            case PacketType.PubRec:
+                PacketLog.ReceivedPubRec(logger, id, details);
+                break;
+            case PacketType.PubRel:
+                PacketLog.ReceivedPubRel(logger, id, details);
+                break;
+            default:
+                PacketLog.ReceivedPubComp(logger, id, details);
                 break;
         }
     }
@@ -67,19 +78,20 @@ internal sealed partial class MqttConnection
         var id = DisplayName;
         if (item.Kind == OutboundKind.Ack)
         {
+            var details = MosquittoPacketText.SentAckDetails(item.AckType, item.PacketId, item.ReasonCode);
             switch (item.AckType)
             {
                 case PacketType.PubAck:
-                    PacketLog.SendingPubAck(logger, id, item.PacketId, (byte)item.ReasonCode);
+                    PacketLog.SendingPubAck(logger, id, details);
                     break;
                 case PacketType.PubRec:
-                    PacketLog.SendingPubRec(logger, id, item.PacketId, (byte)item.ReasonCode);
+                    PacketLog.SendingPubRec(logger, id, details);
                     break;
                 case PacketType.PubRel:
-                    PacketLog.SendingPubRel(logger, id, item.PacketId);
+                    PacketLog.SendingPubRel(logger, id, details);
                     break;
                 default:
-                    PacketLog.SendingPubComp(logger, id, item.PacketId);
+                    PacketLog.SendingPubComp(logger, id, details);
                     break;
             }
 

@@ -135,7 +135,7 @@ internal sealed partial class MqttConnection
 
         if (_logSends)
         {
-            PacketLog.SendingPublish(_broker.Logger, DisplayName, item.Dup ? 1 : 0, (int)item.QoS, item.Retain ? 1 : 0, item.PacketId, message.Topic, message.Payload.Length);
+            PacketLog.SendingPublish(_broker.Logger, DisplayName, MosquittoPacketText.PublishDetails(item.Dup, item.QoS, item.Retain, item.PacketId, message.Topic, message.Payload.Length));
         }
 
         return MqttPacketWriter.WritePublish(output, publish, ProtocolVersion);

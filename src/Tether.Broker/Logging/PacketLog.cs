@@ -4,41 +4,42 @@ namespace Tether.Broker;
 
 /// <summary>
 /// Mosquitto's per-packet debug lines, worded exactly as Mosquitto 2.0.11 writes them (checked against Debian's
-/// <c>mosquitto -v</c>), so that people who read Mosquitto's verbose logs read these. Callers check
-/// <see cref="ILogger.IsEnabled"/> before computing any argument, so a disabled debug level costs one check.
-/// Event ids 4xx.
+/// <c>mosquitto -v</c>), so that people who read Mosquitto's verbose logs read these. The bracketed details of
+/// PUBLISH and the acknowledgements come from <see cref="Tether.Protocol.MosquittoPacketText"/>, which <c>tether pub -d</c>
+/// shares. Callers check <see cref="ILogger.IsEnabled"/> before computing any argument, so a disabled debug level
+/// costs one check. Event ids 4xx.
 /// </summary>
 internal static partial class PacketLog
 {
-    [LoggerMessage(400, LogLevel.Debug, "Received PUBLISH from {ClientId} (d{Dup}, q{QoS}, r{Retain}, m{PacketId}, '{Topic}', ... ({Length} bytes))")]
-    public static partial void ReceivedPublish(ILogger logger, string clientId, int dup, int qos, int retain, int packetId, string topic, long length);
+    [LoggerMessage(400, LogLevel.Debug, "Received PUBLISH from {ClientId} {Details}")]
+    public static partial void ReceivedPublish(ILogger logger, string clientId, string details);
 
-    [LoggerMessage(401, LogLevel.Debug, "Sending PUBLISH to {ClientId} (d{Dup}, q{QoS}, r{Retain}, m{PacketId}, '{Topic}', ... ({Length} bytes))")]
-    public static partial void SendingPublish(ILogger logger, string clientId, int dup, int qos, int retain, int packetId, string topic, long length);
+    [LoggerMessage(401, LogLevel.Debug, "Sending PUBLISH to {ClientId} {Details}")]
+    public static partial void SendingPublish(ILogger logger, string clientId, string details);
 
-    [LoggerMessage(402, LogLevel.Debug, "Received PUBACK from {ClientId} (Mid: {PacketId}, RC:{ReasonCode})")]
-    public static partial void ReceivedPubAck(ILogger logger, string clientId, int packetId, int reasonCode);
+    [LoggerMessage(402, LogLevel.Debug, "Received PUBACK from {ClientId} {Details}")]
+    public static partial void ReceivedPubAck(ILogger logger, string clientId, string details);
 
-    [LoggerMessage(403, LogLevel.Debug, "Received PUBREC from {ClientId} (Mid: {PacketId})")]
-    public static partial void ReceivedPubRec(ILogger logger, string clientId, int packetId);
+    [LoggerMessage(403, LogLevel.Debug, "Received PUBREC from {ClientId} {Details}")]
+    public static partial void ReceivedPubRec(ILogger logger, string clientId, string details);
 
-    [LoggerMessage(404, LogLevel.Debug, "Received PUBREL from {ClientId} (Mid: {PacketId})")]
-    public static partial void ReceivedPubRel(ILogger logger, string clientId, int packetId);
+    [LoggerMessage(404, LogLevel.Debug, "Received PUBREL from {ClientId} {Details}")]
+    public static partial void ReceivedPubRel(ILogger logger, string clientId, string details);
 
-    [LoggerMessage(405, LogLevel.Debug, "Received PUBCOMP from {ClientId} (Mid: {PacketId}, RC:{ReasonCode})")]
-    public static partial void ReceivedPubComp(ILogger logger, string clientId, int packetId, int reasonCode);
+    [LoggerMessage(405, LogLevel.Debug, "Received PUBCOMP from {ClientId} {Details}")]
+    public static partial void ReceivedPubComp(ILogger logger, string clientId, string details);
 
-    [LoggerMessage(406, LogLevel.Debug, "Sending PUBACK to {ClientId} (m{PacketId}, rc{ReasonCode})")]
-    public static partial void SendingPubAck(ILogger logger, string clientId, int packetId, int reasonCode);
+    [LoggerMessage(406, LogLevel.Debug, "Sending PUBACK to {ClientId} {Details}")]
+    public static partial void SendingPubAck(ILogger logger, string clientId, string details);
 
-    [LoggerMessage(407, LogLevel.Debug, "Sending PUBREC to {ClientId} (m{PacketId}, rc{ReasonCode})")]
-    public static partial void SendingPubRec(ILogger logger, string clientId, int packetId, int reasonCode);
+    [LoggerMessage(407, LogLevel.Debug, "Sending PUBREC to {ClientId} {Details}")]
+    public static partial void SendingPubRec(ILogger logger, string clientId, string details);
 
-    [LoggerMessage(408, LogLevel.Debug, "Sending PUBREL to {ClientId} (m{PacketId})")]
-    public static partial void SendingPubRel(ILogger logger, string clientId, int packetId);
+    [LoggerMessage(408, LogLevel.Debug, "Sending PUBREL to {ClientId} {Details}")]
+    public static partial void SendingPubRel(ILogger logger, string clientId, string details);
 
-    [LoggerMessage(409, LogLevel.Debug, "Sending PUBCOMP to {ClientId} (m{PacketId})")]
-    public static partial void SendingPubComp(ILogger logger, string clientId, int packetId);
+    [LoggerMessage(409, LogLevel.Debug, "Sending PUBCOMP to {ClientId} {Details}")]
+    public static partial void SendingPubComp(ILogger logger, string clientId, string details);
 
     [LoggerMessage(410, LogLevel.Debug, "Sending CONNACK to {ClientId} ({SessionPresent}, {ReasonCode})")]
     public static partial void SendingConnAck(ILogger logger, string clientId, int sessionPresent, int reasonCode);

@@ -10,7 +10,9 @@ namespace Tether.Cli.Client;
 /// The options <c>tether pub</c> and <c>tether sub</c> share, named as in mosquitto_pub and mosquitto_sub, and their
 /// translation into <see cref="MqttClientOptions"/>. Errors are worded like the Mosquitto tools' own.
 /// </summary>
-internal sealed class ClientCommandOptions
+/// <param name="command">"pub" or "sub": names the command in its default client id, its usage hint and the -D
+/// commands it accepts.</param>
+internal sealed class ClientCommandOptions(string command)
 {
     private static readonly HashSet<string> PubPropertyCommands = ["connect", "publish", "disconnect", "will"];
     private static readonly HashSet<string> SubPropertyCommands = ["connect", "subscribe", "unsubscribe", "disconnect", "will"];
@@ -81,6 +83,31 @@ internal sealed class ClientCommandOptions
         CaFile, CaPath, TlsVersion, BindAddress, Property, Cert, Key, Insecure, WillTopic, WillPayload, WillQoS, WillRetain, Debug, Quiet, PrintVersion,
     ];
 
+    /// <summary>The command with the shared options first, then its own in the order given, as <c>--help</c> lists them.</summary>
+    public Command CreateCommand(string description, params ReadOnlySpan<Option> own)
+    {
+        var created = new Command(command, description);
+        foreach (var option in All)
+        {
+            created.Options.Add(option);
+        }
+
+        foreach (var option in own)
+        {
+            created.Options.Add(option);
+        }
+
+        return created;
+    }
+
+    /// <summary>A usage error as the Mosquitto tools print it, followed by the hint to --help; returns exit code 1.</summary>
+    public int ReportUsage(TextWriter error, bool quiet, string? usage)
+    {
+        ConnectErrors.Write(error, quiet, "Error: " + usage);
+        ConnectErrors.Write(error, quiet, $"\nUse 'tether {command} --help' to see usage.");
+        return 1;
+    }
+
     /// <summary>
     /// For <c>-d</c>: packet lines (mosquitto's wording) through <paramref name="writeLine"/>, and the client
     /// library's warnings (lost connections) on <paramref name="error"/>.
@@ -91,26 +118,23 @@ internal sealed class ClientCommandOptions
         return options with { PacketObserver = printer.Observe, LoggerFactory = new StandardErrorLoggerProvider(error) };
     }
 
-    /// <summary>The <c>-D</c> properties (empty for 3.1.1, where mosquitto ignores them); null on a usage error.</summary>
-    public static PropertyArguments? Properties(ParseResult parse, ClientCommandOptions options, IReadOnlySet<string> commands, out string? error)
-    {
-        error = null;
-        var tokens = parse.GetValue(options.Property) ?? [];
-        var properties = PropertyArguments.TryParse(tokens, commands, out error);
-        return properties is null ? null
-            : parse.GetValue(options.Version) is "mqttv5" or "5" ? properties
-            : new PropertyArguments();
-    }
-
-    /// <summary>Builds the client options; on a usage error returns null and sets <paramref name="error"/> (without "Error: ").</summary>
-    public MqttClientOptions? Build(ParseResult parse, string command, out string? urlTopic, out string? error)
+    /// <summary>
+    /// Builds the client options; on a usage error returns null and sets <paramref name="error"/> (without "Error: ").
+    /// <paramref name="properties"/> are the <c>-D</c> properties (empty for 3.1.1, where mosquitto ignores them).
+    /// </summary>
+    public MqttClientOptions? Build(ParseResult parse, out PropertyArguments properties, out string? urlTopic, out string? error)
     {
         urlTopic = null;
-        error = null;
-        var properties = Properties(parse, this, command == "pub" ? PubPropertyCommands : SubPropertyCommands, out error);
-        if (properties is null)
+        properties = new PropertyArguments();
+        var fromArguments = PropertyArguments.TryParse(parse.GetValue(Property) ?? [], command == "pub" ? PubPropertyCommands : SubPropertyCommands, out error);
+        if (fromArguments is null)
         {
             return null;
+        }
+
+        if (parse.GetValue(Version) is "mqttv5" or "5")
+        {
+            properties = fromArguments;
         }
 
         var qos = parse.GetValue(QoS);

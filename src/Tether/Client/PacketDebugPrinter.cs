@@ -49,9 +49,12 @@ internal sealed class PacketDebugPrinter(Action<string> writeLine, string client
                 var code = connAck.ReasonCode == ReasonCode.Success ? 0 : (int)connAck.ReasonCode;
                 return [prefix + string.Create(c, $"CONNACK ({code})")];
             case PublishPacket publish:
-                return [prefix + string.Create(c, $"PUBLISH (d{(publish.Dup ? 1 : 0)}, q{(int)publish.QoS}, r{(publish.Retain ? 1 : 0)}, m{publish.PacketId}, '{publish.Topic}', ... ({publish.Payload.Length} bytes))")];
+                return [prefix + "PUBLISH " + MosquittoPacketText.PublishDetails(publish.Dup, publish.QoS, publish.Retain, publish.PacketId, publish.Topic.ToString(), publish.Payload.Length)];
             case AckPacket ack:
-                return [prefix + DescribeAck(direction, ack)];
+                var details = direction == MqttPacketDirection.Sent
+                    ? MosquittoPacketText.SentAckDetails(ack.Type, ack.PacketId, ack.ReasonCode)
+                    : MosquittoPacketText.ReceivedAckDetails(ack.Type, ack.PacketId, ack.ReasonCode);
+                return [prefix + MosquittoPacketText.Name(ack.Type) + " " + details];
             case SubscribePacket subscribe:
                 var subscribeLines = new List<string>(subscribe.Subscriptions.Count);
                 foreach (var subscription in subscribe.Subscriptions)
@@ -70,37 +73,10 @@ internal sealed class PacketDebugPrinter(Action<string> writeLine, string client
                 }
 
                 return unsubscribeLines;
-            case SubAckPacket:
-                return [prefix + "SUBACK"];
-            case UnsubAckPacket:
-                return [prefix + "UNSUBACK"];
-            case PingReqPacket:
-                return [prefix + "PINGREQ"];
-            case PingRespPacket:
-                return [prefix + "PINGRESP"];
             case DisconnectPacket disconnect when direction == MqttPacketDirection.Received:
                 return [prefix + string.Create(c, $"DISCONNECT ({(int)disconnect.ReasonCode})")];
-            case DisconnectPacket:
-                return [prefix + "DISCONNECT"];
             default:
-                return [prefix + packet.Type.ToString().ToUpperInvariant()];
+                return [prefix + MosquittoPacketText.Name(packet.Type)];
         }
-    }
-
-    private static string DescribeAck(MqttPacketDirection direction, AckPacket ack)
-    {
-        var c = CultureInfo.InvariantCulture;
-        var id = ack.PacketId;
-        var rc = (int)ack.ReasonCode;
-        return (ack.Type, direction) switch
-        {
-            (PacketType.PubAck, MqttPacketDirection.Sent) => string.Create(c, $"PUBACK (m{id}, rc{rc})"),
-            (PacketType.PubRec, MqttPacketDirection.Sent) => string.Create(c, $"PUBREC (m{id}, rc{rc})"),
-            (PacketType.PubRel, MqttPacketDirection.Sent) => string.Create(c, $"PUBREL (m{id})"),
-            (PacketType.PubComp, MqttPacketDirection.Sent) => string.Create(c, $"PUBCOMP (m{id})"),
-            (PacketType.PubAck, _) => string.Create(c, $"PUBACK (Mid: {id}, RC:{rc})"),
-            (PacketType.PubComp, _) => string.Create(c, $"PUBCOMP (Mid: {id}, RC:{rc})"),
-            _ => string.Create(c, $"{ack.Type.ToString().ToUpperInvariant()} (Mid: {id})"),
-        };
     }
 }

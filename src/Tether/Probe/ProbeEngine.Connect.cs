@@ -116,7 +116,7 @@ internal sealed partial class ProbeEngine
 
             if (input is PacketInput other)
             {
-                throw new ProbeConnectException($"the broker sent {ProbePacketText.Name(other.Type)} before CONNACK");
+                throw new ProbeConnectException($"the broker sent {MosquittoPacketText.Name(other.Type)} before CONNACK");
             }
 
             if (_ended)

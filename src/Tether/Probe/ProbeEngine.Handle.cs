@@ -182,7 +182,7 @@ internal sealed partial class ProbeEngine
 
     private async Task HandlePacketAsync(PacketInput packet)
     {
-        var name = ProbePacketText.Name(packet.Type);
+        var name = MosquittoPacketText.Name(packet.Type);
         string? problem = null;
         switch (packet.Type)
         {

@@ -231,7 +231,7 @@ internal sealed partial class ProbeEngine
         var encoded = new ArrayBufferWriter<byte>(64);
         MqttPacketWriter.Write(encoded, packet, _options.ProtocolVersion);
         var bytes = IsWebSocket ? WebSocketFrameCodec.Encode(WebSocketOpcode.Binary, encoded.WrittenSpan) : encoded.WrittenSpan.ToArray();
-        Record(ProbeDirection.Sent, ProbeLayer.Mqtt, packet.Type == PacketType.PingReq ? "PINGREQ" : ProbePacketText.Name(packet.Type), detail);
+        Record(ProbeDirection.Sent, ProbeLayer.Mqtt, MosquittoPacketText.Name(packet.Type), detail);
         await WriteAsync(bytes).ConfigureAwait(false);
     }
 

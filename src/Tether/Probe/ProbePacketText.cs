@@ -30,21 +30,6 @@ internal static class ProbePacketText
         _ => new PacketInput(packet.Type, string.Empty),
     };
 
-    /// <summary>"PINGRESP", "CONNACK", ...: the names of §2.1.2.</summary>
-    public static string Name(PacketType type) => type switch
-    {
-        PacketType.ConnAck => "CONNACK",
-        PacketType.PubAck => "PUBACK",
-        PacketType.PubRec => "PUBREC",
-        PacketType.PubRel => "PUBREL",
-        PacketType.PubComp => "PUBCOMP",
-        PacketType.SubAck => "SUBACK",
-        PacketType.UnsubAck => "UNSUBACK",
-        PacketType.PingReq => "PINGREQ",
-        PacketType.PingResp => "PINGRESP",
-        _ => type.ToString().ToUpperInvariant(),
-    };
-
     /// <summary>"0x87 not authorized"; for a 3.1.1 CONNACK the return code the wire carried.</summary>
     public static string Code(ReasonCode code, ProtocolVersion version, bool isConnAck)
     {
