@@ -4,7 +4,10 @@ using Tether.Protocol;
 
 namespace Tether.Broker;
 
-/// <summary>The outbound side: what can be queued, and per-receiver encoding (the drain is in MqttConnection.Drain.cs).</summary>
+/// <summary>
+/// The outbound side: what can be queued, and per-receiver encoding for the PUBLISH packets that cannot share their
+/// message's encoding (the shared path is in MqttConnection.SharedPublish.cs, the drain in MqttConnection.Drain.cs).
+/// </summary>
 internal sealed partial class MqttConnection
 {
     // Reused by the drain (one at a time), so encoding allocates nothing per packet.
@@ -103,6 +106,12 @@ internal sealed partial class MqttConnection
             return 0;
         }
 
+        if (SharesEncoding(item))
+        {
+            return WriteSharedPublish(output, item, message, now);
+        }
+
+        _broker.MessagePool.Encodings.CountUnshared();
         var publish = _outgoingPublish;
         publish.Reset();
         publish.QoS = item.QoS;
@@ -135,7 +144,7 @@ internal sealed partial class MqttConnection
 
         if (_logSends)
         {
-            PacketLog.SendingPublish(_broker.Logger, DisplayName, MosquittoPacketText.PublishDetails(item.Dup, item.QoS, item.Retain, item.PacketId, message.Topic, message.Payload.Length));
+            LogSendingPublish(item, message);
         }
 
         return MqttPacketWriter.WritePublish(output, publish, ProtocolVersion);
@@ -144,14 +153,7 @@ internal sealed partial class MqttConnection
     private void FillOutgoingProperties(PublishPacket publish, ApplicationMessage message, in OutboundItem item, DateTimeOffset now)
     {
         var target = publish.Properties;
-        if (message.Properties is { } source)
-        {
-            target.PayloadFormatIndicator = source.PayloadFormatIndicator;
-            target.ContentType = source.ContentType;
-            target.ResponseTopic = source.ResponseTopic;
-            target.CorrelationData = source.CorrelationData;
-            target.UserProperties.AddRange(source.UserProperties);
-        }
+        message.CopyForwardedPropertiesTo(target);
 
         // [MQTT-3.3.2-6]: the forwarded expiry interval is what remains of it.
         target.MessageExpiryInterval = message.RemainingExpirySeconds(now);

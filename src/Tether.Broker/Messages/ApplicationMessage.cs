@@ -37,7 +37,7 @@ namespace Tether.Broker;
 /// never released is only a lost reuse, never a corruption; a release too many is, so debug builds check the count.
 /// </para>
 /// </remarks>
-internal sealed class ApplicationMessage
+internal sealed partial class ApplicationMessage
 {
     private readonly MessagePool? _pool;
     /// <summary>
@@ -197,6 +197,7 @@ internal sealed class ApplicationMessage
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
+        ReturnEncodings(pool.Encodings);
         Payload = default;
         TopicUtf8 = default;
         Topic = string.Empty;

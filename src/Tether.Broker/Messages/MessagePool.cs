@@ -20,6 +20,9 @@ internal sealed class MessagePool
     private long _rented;
     private long _returned;
 
+    /// <summary>The pool of the messages' shared PUBLISH encodings, which go back with their message.</summary>
+    public EncodedPublishPool Encodings { get; } = new();
+
     /// <summary>Messages rented so far.</summary>
     public long Rented => Interlocked.Read(ref _rented);
 

@@ -109,6 +109,21 @@ internal static class PropertyWriter
         WriteByte(ref w, PropertyId.SharedSubscriptionAvailable, p.SharedSubscriptionAvailable);
     }
 
+    /// <summary>
+    /// Where <see cref="Write"/> puts the four-byte message expiry interval value, counted from the start of the
+    /// list's length prefix; -1 when there is none. Follows the order of <see cref="Write"/>: the length, then the
+    /// payload format indicator, then the expiry interval.
+    /// </summary>
+    public static int MessageExpiryValueOffset(MqttProperties? p, int contentSize)
+    {
+        if (p?.MessageExpiryInterval is null)
+        {
+            return -1;
+        }
+
+        return VariableByteInteger.GetSize(contentSize) + (p.PayloadFormatIndicator is null ? 0 : ByteProperty) + 1;
+    }
+
     private static int StringSize(Utf8Text? value) => value is { } text ? 1 + 2 + text.Length : 0;
 
     private static int BinarySize(ReadOnlyMemory<byte>? value) => value is { } bytes ? 1 + 2 + bytes.Length : 0;
