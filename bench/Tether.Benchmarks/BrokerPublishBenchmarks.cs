@@ -49,7 +49,7 @@ public class BrokerPublishBenchmarks
     public QualityOfService QoS { get; set; }
 
     /// <summary>How many subscribers receive each message.</summary>
-    [Params(1, 10)]
+    [Params(1, 10, 100)]
     public int Subscribers { get; set; }
 
     [GlobalSetup]

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Tether.Broker;
 
 /// <summary>
@@ -12,8 +10,7 @@ internal sealed class EncodedPublishPool
     /// <summary>How many free encodings are kept: as many as free messages, since each holds at most one per family in use.</summary>
     private const int MaxFree = 4096;
 
-    private readonly ConcurrentQueue<EncodedPublish> _free = new();
-    private int _freeCount;
+    private readonly BoundedFreeList<EncodedPublish> _free = new(MaxFree);
     private long _built;
     private long _discarded;
     private long _returned;
@@ -37,11 +34,7 @@ internal sealed class EncodedPublishPool
     /// <summary>An encoding of <paramref name="message"/> for <paramref name="family"/>, owned by the caller.</summary>
     public EncodedPublish Build(ApplicationMessage message, PublishEncodingFamily family)
     {
-        if (_free.TryDequeue(out var encoded))
-        {
-            Interlocked.Decrement(ref _freeCount);
-        }
-        else
+        if (!_free.TryTake(out var encoded))
         {
             encoded = new EncodedPublish();
         }
@@ -66,12 +59,6 @@ internal sealed class EncodedPublishPool
     {
         encoded.Reset();
         Interlocked.Increment(ref _returned);
-        if (Interlocked.Increment(ref _freeCount) > MaxFree)
-        {
-            Interlocked.Decrement(ref _freeCount);
-            return;
-        }
-
-        _free.Enqueue(encoded);
+        _free.TryGiveBack(encoded);
     }
 }

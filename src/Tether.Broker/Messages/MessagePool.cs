@@ -1,22 +1,19 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using Tether.Protocol;
 
 namespace Tether.Broker;
 
 /// <summary>
-/// Reusable <see cref="ApplicationMessage"/> objects for the publish path, one pool per broker. Lock-free: a
-/// concurrent queue, because messages are rented on a publisher's reader and mostly returned on subscribers'
-/// writers, so a per-thread pool would empty on one side and overflow on the other. Bounded, so a burst does not
-/// pin memory forever; beyond the bound returned objects are left to the garbage collector.
+/// Reusable <see cref="ApplicationMessage"/> objects for the publish path, one pool per broker, lock-free and
+/// bounded (<see cref="BoundedFreeList{T}"/>): messages are rented on a publisher's reader and mostly returned on
+/// subscribers' writers.
 /// </summary>
 internal sealed class MessagePool
 {
     /// <summary>How many free messages are kept; a burst beyond this allocates and is collected later.</summary>
     private const int MaxFree = 4096;
 
-    private readonly ConcurrentQueue<ApplicationMessage> _free = new();
-    private int _freeCount;
+    private readonly BoundedFreeList<ApplicationMessage> _free = new(MaxFree);
     private long _rented;
     private long _returned;
 
@@ -43,11 +40,7 @@ internal sealed class MessagePool
         DateTimeOffset? expiresAt,
         string? publisherClientId)
     {
-        if (_free.TryDequeue(out var message))
-        {
-            Interlocked.Decrement(ref _freeCount);
-        }
-        else
+        if (!_free.TryTake(out var message))
         {
             message = new ApplicationMessage(this);
         }
@@ -61,13 +54,9 @@ internal sealed class MessagePool
     internal void Return(ApplicationMessage message)
     {
         Interlocked.Increment(ref _returned);
-        if (Interlocked.Increment(ref _freeCount) > MaxFree)
+        if (!_free.TryGiveBack(message))
         {
-            Interlocked.Decrement(ref _freeCount);
             message.DropBuffer();
-            return;
         }
-
-        _free.Enqueue(message);
     }
 }
