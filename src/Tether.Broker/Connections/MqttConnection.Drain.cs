@@ -64,18 +64,18 @@ internal sealed partial class MqttConnection : IThreadPoolWorkItem
         var finished = false;
         try
         {
-            while (!finished && _outbound.TryTakeBatch(out var batch, out var count))
+            while (!finished && _outbound.TryTakeBatch(out var batch))
             {
                 try
                 {
-                    finished = await WriteBatchAsync(output, batch, count).ConfigureAwait(false);
+                    finished = await WriteBatchAsync(output, batch).ConfigureAwait(false);
                 }
                 finally
                 {
                     // A batch cut short by the close (or a failure) still owes the references of the items it did
                     // not reach; the ones it handled were cleared from it.
-                    ReleaseItems(batch, 0, count);
-                    OutboundQueue.ReturnBatch(batch, count);
+                    ReleaseItems(batch);
+                    OutboundChunk.ReturnChain(batch);
                 }
             }
         }
@@ -102,66 +102,69 @@ internal sealed partial class MqttConnection : IThreadPoolWorkItem
     /// transport is gone). Each item is cleared from the batch as it is handled and its message reference released.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> WriteBatchAsync(PipeWriter output, OutboundItem[] batch, int count)
+    private async ValueTask<bool> WriteBatchAsync(PipeWriter output, OutboundChunk batch)
     {
         var packets = 0;
         var publishes = 0;
         long bytes = 0;
         _logSends = DebugEnabled;
-        for (var index = 0; index < count; index++)
+        for (var chunk = batch; chunk is not null; chunk = chunk.Next)
         {
-            var item = batch[index];
-            batch[index] = default;
-            if (item.Kind == OutboundKind.Close)
+            for (var index = 0; index < chunk.Count; index++)
             {
-                if (item.Packet is not null)
+                var item = chunk[index];
+                chunk[index] = default;
+                if (item.Kind == OutboundKind.Close)
                 {
-                    if (_logSends)
+                    if (item.Packet is not null)
                     {
-                        LogSending(item);
+                        if (_logSends)
+                        {
+                            LogSending(item);
+                        }
+
+                        bytes += MqttPacketWriter.Write(output, item.Packet, ProtocolVersion);
+                        packets++;
                     }
 
-                    bytes += MqttPacketWriter.Write(output, item.Packet, ProtocolVersion);
+                    await FlushAsync(output, packets, publishes, bytes).ConfigureAwait(false);
+                    return true;
+                }
+
+                if (item.Kind == OutboundKind.CommitBarrier)
+                {
+                    var barrier = TakeCommitBarrier();
+                    if (!barrier.IsCompleted)
+                    {
+                        // What precedes the barrier goes out now; what follows waits for the commit.
+                        if (bytes > 0 && !await FlushAsync(output, packets, publishes, bytes).ConfigureAwait(false))
+                        {
+                            return true;
+                        }
+
+                        (packets, publishes, bytes) = (0, 0, 0);
+                        await barrier.ConfigureAwait(false);
+                    }
+
+                    continue;
+                }
+
+                int written;
+                try
+                {
+                    written = WriteItem(output, item);
+                }
+                finally
+                {
+                    item.Message?.Release();
+                }
+
+                if (written > 0)
+                {
+                    bytes += written;
                     packets++;
+                    publishes += item.Kind == OutboundKind.Publish ? 1 : 0;
                 }
-
-                await FlushAsync(output, packets, publishes, bytes).ConfigureAwait(false);
-                return true;
-            }
-
-            if (item.Kind == OutboundKind.CommitBarrier)
-            {
-                var barrier = TakeCommitBarrier();
-                if (!barrier.IsCompleted)
-                {
-                    // What precedes the barrier goes out now; what follows waits for the commit.
-                    if (bytes > 0 && !await FlushAsync(output, packets, publishes, bytes).ConfigureAwait(false))
-                    {
-                        return true;
-                    }
-
-                    (packets, publishes, bytes) = (0, 0, 0);
-                    await barrier.ConfigureAwait(false);
-                }
-
-                continue;
-            }
-
-            int written;
-            try
-            {
-                written = WriteItem(output, item);
-            }
-            finally
-            {
-                item.Message?.Release();
-            }
-
-            if (written > 0)
-            {
-                bytes += written;
-                packets++;
-                publishes += item.Kind == OutboundKind.Publish ? 1 : 0;
             }
         }
 
@@ -190,10 +193,10 @@ internal sealed partial class MqttConnection : IThreadPoolWorkItem
     private async ValueTask FinishWritingAsync(PipeWriter output)
     {
         RequestClose(DisconnectReason.SocketClosed, null, "connection closed");
-        while (_outbound.TryTakeBatch(out var batch, out var count))
+        while (_outbound.TryTakeBatch(out var batch))
         {
-            ReleaseItems(batch, 0, count);
-            OutboundQueue.ReturnBatch(batch, count);
+            ReleaseItems(batch);
+            OutboundChunk.ReturnChain(batch);
         }
 
         try
@@ -206,11 +209,14 @@ internal sealed partial class MqttConnection : IThreadPoolWorkItem
         }
     }
 
-    private static void ReleaseItems(OutboundItem[] batch, int from, int count)
+    private static void ReleaseItems(OutboundChunk? batch)
     {
-        for (var index = from; index < count; index++)
+        for (var chunk = batch; chunk is not null; chunk = chunk.Next)
         {
-            batch[index].Message?.Release();
+            for (var index = 0; index < chunk.Count; index++)
+            {
+                chunk[index].Message?.Release();
+            }
         }
     }
 }

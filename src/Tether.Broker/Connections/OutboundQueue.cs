@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Tether.Broker;
 
 /// <summary>
@@ -7,12 +5,12 @@ namespace Tether.Broker;
 /// </summary>
 /// <remarks>
 /// An idle connection should cost a few fields, not a parked channel and writer task (about 2 KB each, see
-/// BENCHMARKS.md "Memory per idle connection"). Items go into an array rented from the shared pool on the first
-/// enqueue; the drain takes the whole array at once (so producers never wait for encoding or I/O) and gives it back
-/// when the batch is written, and producers meanwhile fill a fresh one. The pool makes that allocation-free in
-/// steady state.
+/// BENCHMARKS.md "Memory per idle connection"). Items go into a chain of fixed-size chunks
+/// (<see cref="OutboundChunk"/>) taken from a shared free list on the first enqueue; the drain takes the whole chain at
+/// once (so producers never wait for encoding or I/O) and gives it back when the batch is written, and producers
+/// meanwhile start a fresh one. The free list makes that allocation-free in steady state.
 ///
-/// One int holds the whole state: <see cref="Guard"/> (a producer or the drain is swapping the array: a critical
+/// One int holds the whole state: <see cref="Guard"/> (a producer or the drain is swapping the chain: a critical
 /// section of a few instructions, never held across I/O, encoding or a callback), <see cref="Draining"/> (a drain
 /// owns the queue) and <see cref="Completed"/> (the final item is in; nothing more is accepted). The enqueue that
 /// finds the queue not draining sets the flag and must start the drain. The drain clears the flag only in the same
@@ -27,13 +25,9 @@ internal struct OutboundQueue
     private const int Draining = 2;
     private const int Completed = 4;
 
-    // Sixteen covers the acknowledgements and the messages a light subscriber gets per wake-up; the array doubles
-    // (through the pool) when a batch grows beyond it.
-    private const int InitialCapacity = 16;
-
     private int _state;
-    private OutboundItem[]? _items;
-    private int _count;
+    private OutboundChunk? _head;
+    private OutboundChunk? _tail;
 
     /// <summary>Whether the final item has been enqueued (see <see cref="TryEnqueueFinal"/>).</summary>
     public readonly bool IsCompleted => (Volatile.Read(in _state) & Completed) != 0;
@@ -48,33 +42,25 @@ internal struct OutboundQueue
     public EnqueueResult TryEnqueueFinal(in OutboundItem item) => Append(item, complete: true);
 
     /// <summary>
-    /// Drain only: takes every queued item as one batch, to hand back with <see cref="ReturnBatch"/> once written.
-    /// Returns false, and gives up the drain, when the queue is empty; the drain must then end.
+    /// Drain only: takes every queued item as one batch (a chain of chunks, in order), to hand back with
+    /// <see cref="OutboundChunk.ReturnChain"/> once written. Returns false, and gives up the drain, when the queue is
+    /// empty; the drain must then end.
     /// </summary>
-    public bool TryTakeBatch(out OutboundItem[] batch, out int count)
+    public bool TryTakeBatch(out OutboundChunk batch)
     {
         var state = Acquire();
-        if (_count == 0)
+        if (_head is null)
         {
             Volatile.Write(ref _state, state & ~Draining);
-            batch = [];
-            count = 0;
+            batch = null!;
             return false;
         }
 
-        batch = _items!;
-        count = _count;
-        _items = null;
-        _count = 0;
+        batch = _head;
+        _head = null;
+        _tail = null;
         Volatile.Write(ref _state, state);
         return true;
-    }
-
-    /// <summary>Gives a batch's storage back to the pool, cleared so it holds no message alive.</summary>
-    public static void ReturnBatch(OutboundItem[] batch, int count)
-    {
-        Array.Clear(batch, 0, count);
-        ArrayPool<OutboundItem>.Shared.Return(batch);
     }
 
     private EnqueueResult Append(in OutboundItem item, bool complete)
@@ -86,28 +72,22 @@ internal struct OutboundQueue
             return EnqueueResult.Rejected;
         }
 
-        var items = _items;
-        if (items is null)
+        var tail = _tail;
+        if (tail is null)
         {
-            items = _items = ArrayPool<OutboundItem>.Shared.Rent(InitialCapacity);
+            tail = _head = _tail = OutboundChunk.Rent();
         }
-        else if (_count == items.Length)
+        else if (tail.IsFull)
         {
-            items = _items = Grow(items);
+            var next = OutboundChunk.Rent();
+            tail.Next = next;
+            tail = _tail = next;
         }
 
-        items[_count++] = item;
+        tail.Add(item);
         var result = (state & Draining) == 0 ? EnqueueResult.StartDrain : EnqueueResult.Queued;
         Volatile.Write(ref _state, state | Draining | (complete ? Completed : 0));
         return result;
-    }
-
-    private static OutboundItem[] Grow(OutboundItem[] items)
-    {
-        var larger = ArrayPool<OutboundItem>.Shared.Rent(items.Length * 2);
-        items.AsSpan().CopyTo(larger);
-        ReturnBatch(items, items.Length);
-        return larger;
     }
 
     /// <summary>Enters the guarded section; returns the state without <see cref="Guard"/>, to write back on leaving.</summary>

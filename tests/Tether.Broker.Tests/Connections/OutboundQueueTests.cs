@@ -17,22 +17,21 @@ public sealed class OutboundQueueTests
         Assert.Equal(EnqueueResult.StartDrain, holder.Queue.Enqueue(Item(1)));
         Assert.Equal(EnqueueResult.Queued, holder.Queue.Enqueue(Item(2)));
 
-        Assert.True(holder.Queue.TryTakeBatch(out var batch, out var count));
-        Assert.Equal([1, 2], PacketIds(batch, count));
-        OutboundQueue.ReturnBatch(batch, count);
+        Assert.True(holder.Queue.TryTakeBatch(out var batch));
+        Assert.Equal([1, 2], PacketIds(batch));
+        OutboundChunk.ReturnChain(batch);
 
         // Still draining until the drain finds the queue empty; only then does an enqueue start a new drain.
         Assert.Equal(EnqueueResult.Queued, holder.Queue.Enqueue(Item(3)));
-        Assert.True(holder.Queue.TryTakeBatch(out batch, out count));
-        Assert.Equal([3], PacketIds(batch, count));
-        OutboundQueue.ReturnBatch(batch, count);
-        Assert.False(holder.Queue.TryTakeBatch(out _, out var none));
-        Assert.Equal(0, none);
+        Assert.True(holder.Queue.TryTakeBatch(out batch));
+        Assert.Equal([3], PacketIds(batch));
+        OutboundChunk.ReturnChain(batch);
+        Assert.False(holder.Queue.TryTakeBatch(out _));
         Assert.Equal(EnqueueResult.StartDrain, holder.Queue.Enqueue(Item(4)));
     }
 
     [Fact]
-    public void A_batch_larger_than_the_first_array_keeps_every_item_in_order()
+    public void A_batch_of_many_chunks_keeps_every_item_in_order()
     {
         var holder = new Holder();
         for (ushort id = 1; id <= 1000; id++)
@@ -40,9 +39,32 @@ public sealed class OutboundQueueTests
             Assert.NotEqual(EnqueueResult.Rejected, holder.Queue.Enqueue(Item(id)));
         }
 
-        Assert.True(holder.Queue.TryTakeBatch(out var batch, out var count));
-        Assert.Equal(Enumerable.Range(1, 1000), PacketIds(batch, count));
-        OutboundQueue.ReturnBatch(batch, count);
+        Assert.True(holder.Queue.TryTakeBatch(out var batch));
+        Assert.Equal(Enumerable.Range(1, 1000), PacketIds(batch));
+        OutboundChunk.ReturnChain(batch);
+    }
+
+    [Fact]
+    public void A_chain_given_back_is_cleared_so_it_holds_no_message_alive()
+    {
+        var holder = new Holder();
+        for (ushort id = 1; id <= OutboundChunk.Capacity + 1; id++)
+        {
+            holder.Queue.Enqueue(Item(id));
+        }
+
+        Assert.True(holder.Queue.TryTakeBatch(out var batch));
+        var second = batch.Next;
+        Assert.NotNull(second);
+        Assert.Equal((OutboundChunk.Capacity, 1), (batch.Count, second.Count));
+
+        OutboundChunk.ReturnChain(batch);
+
+        Assert.Equal((0, 0), (batch.Count, second.Count));
+        Assert.Null(batch.Next);
+        Assert.Equal(default(OutboundItem).PacketId, batch[0].PacketId);
+        Assert.Equal(OutboundKind.Publish, batch[OutboundChunk.Capacity - 1].Kind);
+        Assert.Null(batch[OutboundChunk.Capacity - 1].Packet);
     }
 
     [Fact]
@@ -55,11 +77,10 @@ public sealed class OutboundQueueTests
         Assert.Equal(EnqueueResult.Rejected, holder.Queue.Enqueue(Item(2)));
         Assert.Equal(EnqueueResult.Rejected, holder.Queue.TryEnqueueFinal(OutboundItem.ForClose(null)));
 
-        Assert.True(holder.Queue.TryTakeBatch(out var batch, out var count));
-        Assert.Equal(2, count);
-        Assert.Equal((OutboundKind.Ack, OutboundKind.Close), (batch[0].Kind, batch[1].Kind));
-        OutboundQueue.ReturnBatch(batch, count);
-        Assert.False(holder.Queue.TryTakeBatch(out _, out _));
+        Assert.True(holder.Queue.TryTakeBatch(out var batch));
+        Assert.Equal([OutboundKind.Ack, OutboundKind.Close], Items(batch).Select(item => item.Kind));
+        OutboundChunk.ReturnChain(batch);
+        Assert.False(holder.Queue.TryTakeBatch(out _));
         Assert.Equal(EnqueueResult.Rejected, holder.Queue.Enqueue(Item(3)));
     }
 
@@ -84,16 +105,15 @@ public sealed class OutboundQueueTests
             while (total < producers * perProducer)
             {
                 Assert.True(drainStarts.Wait(Timeout), "no drain was started for items still queued");
-                while (holder.Queue.TryTakeBatch(out var batch, out var count))
+                while (holder.Queue.TryTakeBatch(out var batch))
                 {
-                    for (var i = 0; i < count; i++)
+                    foreach (var item in Items(batch))
                     {
-                        var id = batch[i].PacketId;
-                        received[(int)batch[i].ReasonCode].Add(id);
+                        received[(int)item.ReasonCode].Add(item.PacketId);
+                        total++;
                     }
 
-                    total += count;
-                    OutboundQueue.ReturnBatch(batch, count);
+                    OutboundChunk.ReturnChain(batch);
                 }
 
                 drainsEnded++;
@@ -142,10 +162,10 @@ public sealed class OutboundQueueTests
                 if (holder.Queue.Enqueue(Item(2)) == EnqueueResult.StartDrain)
                 {
                     // The drain had given up before this item arrived: this enqueue now owns the drain and must find it.
-                    Assert.True(holder.Queue.TryTakeBatch(out var batch, out var count));
-                    Assert.Equal([2], PacketIds(batch, count));
-                    OutboundQueue.ReturnBatch(batch, count);
-                    Assert.False(holder.Queue.TryTakeBatch(out _, out _));
+                    Assert.True(holder.Queue.TryTakeBatch(out var batch));
+                    Assert.Equal([2], PacketIds(batch));
+                    OutboundChunk.ReturnChain(batch);
+                    Assert.False(holder.Queue.TryTakeBatch(out _));
                     lateItemDrainedByProducer++;
                 }
 
@@ -160,10 +180,10 @@ public sealed class OutboundQueueTests
                 Assert.Equal(EnqueueResult.StartDrain, holder.Queue.Enqueue(Item(1)));
                 Assert.True(bothReady.SignalAndWait(Timeout));
                 var seen = new List<int>();
-                while (holder.Queue.TryTakeBatch(out var batch, out var count))
+                while (holder.Queue.TryTakeBatch(out var batch))
                 {
-                    seen.AddRange(PacketIds(batch, count));
-                    OutboundQueue.ReturnBatch(batch, count);
+                    seen.AddRange(PacketIds(batch));
+                    OutboundChunk.ReturnChain(batch);
                 }
 
                 if (seen.Count == 2)
@@ -185,15 +205,21 @@ public sealed class OutboundQueueTests
 
     private static OutboundItem Item(ushort packetId) => OutboundItem.ForAck(PacketType.PubAck, packetId, ReasonCode.Success);
 
-    private static List<int> PacketIds(OutboundItem[] batch, int count)
+    private static List<int> PacketIds(OutboundChunk batch) => Items(batch).Select(item => (int)item.PacketId).ToList();
+
+    private static List<OutboundItem> Items(OutboundChunk? batch)
     {
-        var ids = new List<int>(count);
-        for (var i = 0; i < count; i++)
+        var items = new List<OutboundItem>();
+        for (var chunk = batch; chunk is not null; chunk = chunk.Next)
         {
-            ids.Add(batch[i].PacketId);
+            Assert.InRange(chunk.Count, 1, OutboundChunk.Capacity);
+            for (var i = 0; i < chunk.Count; i++)
+            {
+                items.Add(chunk[i]);
+            }
         }
 
-        return ids;
+        return items;
     }
 
     /// <summary>The queue is a mutable struct; tests use it through a field, as the connection does.</summary>
