@@ -200,15 +200,15 @@ for title, scenario, pick, lower in rows:
     out.append(f"| {title} | " + " | ".join(num(v) for v in values) + f" | {ratio(values[2], values[0], lower)} | {ratio(values[2], values[1], lower)} |")
 
 out.append("")
-out.append("Details of each run: sent and received per second, messages lost, duplicated and reordered, broker and load-tool CPU in cores during the measurement, messages received per second per core the broker used (comparable even when other processes take CPU from the broker), the load tool's garbage collections gen0/1/2, broker RSS at the end:")
+out.append("Details of each run: sent and received per second, messages lost, duplicated and reordered, broker and load-tool CPU in cores during the measurement, messages received per second per core the broker used (comparable even when other processes take CPU from the broker), the broker's garbage collections gen0/1/2 during the measurement (.NET brokers only, read from the runtime's EventPipe), the load tool's, broker RSS at the end:")
 out.append("")
-out.append("| Run | sent/s | received/s | lost | dup | reord | p99 µs | broker CPU | tool CPU | received/s per broker core | tool GCs | broker RSS MiB |")
-out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |")
+out.append("| Run | sent/s | received/s | lost | dup | reord | p99 µs | broker CPU | tool CPU | received/s per broker core | broker GCs | tool GCs | broker RSS MiB |")
+out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |")
 for scenario in ["pairs0", "fanout0", "fanin0", "pairs1", "latency", "pairs0-unpinned"]:
     for key, label in brokers:
         r = load_result(f"{key}-{scenario}")
         if r is None:
-            out.append(f"| {label} {scenario} | failed | | | | | | | | | | |")
+            out.append(f"| {label} {scenario} | failed | | | | | | | | | | | |")
             continue
         cpu = r.get("brokerCpuCores")
         rss = r.get("brokerRssBytes")
@@ -216,14 +216,15 @@ for scenario in ["pairs0", "fanout0", "fanin0", "pairs1", "latency", "pairs0-unp
             f"| {label} {scenario} | {num(r['sentPerSecond'])} | {num(r['receivedPerSecond'])} | {num(r['lost'])} | {num(r['duplicates'])} | "
             f"{num(r['reordered'])} | {num(r['latencyMicroseconds']['p99'])} | {num(cpu, 2)} | {num(r['toolCpuCores'], 2)} | "
             f"{num(r['receivedPerSecond'] / cpu if cpu else None)} | "
+            f"{'/'.join(str(c) for c in r['brokerGcCounts']) if r.get('brokerGcCounts') else '–'} | "
             f"{'/'.join(str(c) for c in r['toolGcCounts'])} | {num(None if rss is None else rss / 1048576, 1)} |")
 for key, label in brokers:
     r = load_result(f"{key}-conn")
     if r is None:
-        out.append(f"| {label} conn | failed | | | | | | | | | | |")
+        out.append(f"| {label} conn | failed | | | | | | | | | | | |")
     else:
         out.append(f"| {label} conn: {num(r['opened'])} opened, {num(r['failed'])} failed, {num(r['connectsPerSecond'])} conn/s | | | | | | | | | | | "
-                   f"{num(None if r.get('brokerRssBeforeBytes') is None else r['brokerRssBeforeBytes'] / 1048576, 1)} → {num(None if r.get('brokerRssAfterBytes') is None else r['brokerRssAfterBytes'] / 1048576, 1)} |")
+                   f"| {num(None if r.get('brokerRssBeforeBytes') is None else r['brokerRssBeforeBytes'] / 1048576, 1)} → {num(None if r.get('brokerRssAfterBytes') is None else r['brokerRssAfterBytes'] / 1048576, 1)} |")
 print("\n".join(out))
 PY
 )

@@ -49,6 +49,12 @@ internal sealed record BenchReport
     /// <summary>The broker's resident memory at the end of the measurement; null without --broker-pid.</summary>
     public long? BrokerRss { get; init; }
 
+    /// <summary>
+    /// The broker's garbage collections during the measurement (gen 0, 1, 2); null without --broker-pid or when the
+    /// broker is not a .NET process (see <see cref="BrokerGcMonitor"/>).
+    /// </summary>
+    public int[]? BrokerGcCounts { get; init; }
+
     /// <summary>Garbage collections in the load tool during the run (gen 0, 1, 2).</summary>
     public required int[] ToolGcCounts { get; init; }
 }

@@ -38,6 +38,11 @@ internal static class BenchReportWriter
             rows.Add(("broker CPU", F($"{cpu:0.00} cores")));
         }
 
+        if (report.BrokerGcCounts is { } gc)
+        {
+            rows.Add(("broker GC", F($"gen0/1/2 {gc[0]}/{gc[1]}/{gc[2]} during the measurement")));
+        }
+
         if (report.BrokerRss is { } rss)
         {
             rows.Add(("broker RSS", F($"{rss / 1048576.0:N1} MiB")));
@@ -97,6 +102,17 @@ internal static class BenchReportWriter
         json.WriteEndArray();
         WriteNullable(json, "brokerCpuCores", report.BrokerCpu is { } cpu ? Math.Round(cpu, 3) : null);
         WriteNullable(json, "brokerRssBytes", report.BrokerRss);
+        if (report.BrokerGcCounts is { } gc)
+        {
+            json.WriteStartArray("brokerGcCounts");
+            foreach (var count in gc)
+            {
+                json.WriteNumberValue(count);
+            }
+
+            json.WriteEndArray();
+        }
+
         json.WriteEndObject();
     }
 

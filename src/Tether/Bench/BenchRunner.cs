@@ -100,13 +100,17 @@ internal static class BenchRunner
         var reporter = options.Progress ? ReportProgressAsync(progress, clock, publishers, subscribers, background.Token) : Task.CompletedTask;
 
         var toolPid = Environment.ProcessId;
+        await using var brokerGc = BrokerGcMonitor.TryStart(options.BrokerPid);
         await DelayUntilAsync(clock.MeasureStart, cancellationToken).ConfigureAwait(false);
+        brokerGc?.BeginWindow();
         var toolCpuStart = ProcessStats.CpuSeconds(toolPid);
         var brokerCpuStart = options.BrokerPid > 0 ? ProcessStats.CpuSeconds(options.BrokerPid) : null;
         await DelayUntilAsync(clock.MeasureEnd, cancellationToken).ConfigureAwait(false);
+        brokerGc?.EndWindow();
         var toolCpuEnd = ProcessStats.CpuSeconds(toolPid);
         var brokerCpuEnd = options.BrokerPid > 0 ? ProcessStats.CpuSeconds(options.BrokerPid) : null;
         var brokerRss = options.BrokerPid > 0 ? ProcessStats.ResidentBytes(options.BrokerPid) : null;
+        var brokerGcCounts = brokerGc is null ? null : await brokerGc.StopAsync().ConfigureAwait(false);
 
         clock.Stop();
         await Task.WhenAll(sending).ConfigureAwait(false);
@@ -164,6 +168,7 @@ internal static class BenchRunner
             ToolCpu = toolCpuEnd - toolCpuStart is { } toolCpu ? toolCpu / seconds : 0,
             BrokerCpu = brokerCpuEnd - brokerCpuStart is { } brokerCpu ? brokerCpu / seconds : null,
             BrokerRss = brokerRss,
+            BrokerGcCounts = brokerGcCounts,
             ToolGcCounts = [gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], gcAfter[2] - gcBefore[2]],
         };
     }
