@@ -8,7 +8,7 @@ namespace Tether.Broker;
 internal sealed class EncodedPublishPool
 {
     /// <summary>How many free encodings are kept: as many as free messages, since each holds at most one per family in use.</summary>
-    private const int MaxFree = 4096;
+    private const int MaxFree = MessagePool.MaxFree;
 
     private readonly BoundedFreeList<EncodedPublish> _free = new(MaxFree);
     private long _built;

@@ -10,8 +10,15 @@ namespace Tether.Broker;
 /// </summary>
 internal sealed class MessagePool
 {
-    /// <summary>How many free messages are kept; a burst beyond this allocates and is collected later.</summary>
-    private const int MaxFree = 4096;
+    /// <summary>
+    /// How many free messages are kept; a burst beyond this allocates and is collected later. Sized for the messages a
+    /// busy broker has in flight at once: ten publishers each 1,000 messages ahead of their subscribers (bench/compare.sh's
+    /// pairs scenario) kept about 10,000 alive, and at 4,096 the rest were allocated and dropped, 32–71 gen1 collections
+    /// in 10 s (BENCHMARKS.md "Message pool size"). What a burst can leave kept: 16,384 objects with their payload
+    /// buffers (a few megabytes for small payloads; buffers over <see cref="ApplicationMessage.KeptBufferLimit"/> are
+    /// never kept).
+    /// </summary>
+    public const int MaxFree = 16_384;
 
     private readonly BoundedFreeList<ApplicationMessage> _free = new(MaxFree);
     private long _rented;
