@@ -8,7 +8,8 @@
 #
 # Usage: bench/compare.sh [--quick] [--duration S] [--warmup S] [--connections N] [--port P] [--no-write]
 #   --quick          smoke run: 2 s per scenario, 1 s warm-up, 2,000 idle connections; BENCHMARKS.md untouched
-#   --duration S     seconds measured per scenario (default 10; env BENCH_DURATION)
+#   --duration S     seconds measured per scenario (default 10; env BENCH_DURATION); the latency scenario runs three
+#                    times as long, so that one short stall of the machine does not decide its p99
 #   --warmup S       seconds of load before each measurement (default 2; env BENCH_WARMUP)
 #   --connections N  idle connections per broker (default 19800; env BENCH_CONNECTIONS). Each side needs a file
 #                    descriptor per connection: keep N below the file limit (ulimit -n) minus about 100.
@@ -124,7 +125,7 @@ run_pinned() { # broker
     bench "$b-fanout0" yes -s fanout --subscribers 100 --qos 0 --size 64 "${timing[@]}"
     bench "$b-fanin0" yes -s fanin --publishers 100 --qos 0 --size 64 "${timing[@]}"
     bench "$b-pairs1" yes -s pairs --pairs 10 --qos 1 --size 64 "${timing[@]}"
-    bench "$b-latency" yes -s pairs --pairs 10 --qos 0 --size 64 --rate 1000 "${timing[@]}"
+    bench "$b-latency" yes -s pairs --pairs 10 --qos 0 --size 64 --rate 1000 --duration $((duration * 3)) --warmup "$warmup"
     stop_broker
     # Idle connections on a fresh broker, so that what the runs above left behind does not count.
     start_broker "$b" yes
@@ -183,7 +184,7 @@ rows = [
 
 out = []
 out.append(f"Run of {date}: `{command}`; {cores} cores ({cpu}), .NET SDK {sdk}, load average at the end {load}.")
-out.append(f"Each scenario: {warmup} s warm-up, {duration} s measured; idle connections: {int(connections):,} per broker.")
+out.append(f"Each scenario: {warmup} s warm-up, {duration} s measured ({int(duration) * 3} s for latency); idle connections: {int(connections):,} per broker.")
 out.append("Broker pinned to CPU 0 and load tool (`tether bench`) to CPU 1 with `taskset`, except the unpinned row.")
 out.append("Ratios are Tether's figure over the other broker's (for latency and memory: the other's over Tether's, so above 1× means Tether is better).")
 out.append("")
