@@ -30,19 +30,32 @@ internal sealed class BrokerGcMonitor : IAsyncDisposable
     private BrokerGcMonitor(EventPipeSession session)
     {
         _session = session;
-        var source = new EventPipeEventSource(session.EventStream);
-        source.Clr.GCStart += data => _collections.Enqueue((data.TimeStamp, data.Depth));
-        _reading = Task.Run(() =>
+
+        // Reading the stream blocks (the source's constructor reads its header, Process() returns when the session
+        // ends): on a thread of its own, never on the thread pool, which in a load tool pinned to one core has a single
+        // worker; blocking it stalled the whole tool until the pool added a thread (about a second, and the latency
+        // figures with it).
+        var reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _reading = reading.Task;
+        var thread = new Thread(() =>
         {
             try
             {
+                using var source = new EventPipeEventSource(session.EventStream);
+                source.Clr.GCStart += data => _collections.Enqueue((data.TimeStamp, data.Depth));
                 source.Process();
+                reading.TrySetResult();
             }
-            finally
+            catch (Exception e)
             {
-                source.Dispose();
+                reading.TrySetException(e);
             }
-        });
+        })
+        {
+            IsBackground = true,
+            Name = "broker GC events",
+        };
+        thread.Start();
     }
 
     /// <summary>Starts listening to the process <paramref name="pid"/>; null when it is not a .NET process that answers.</summary>
