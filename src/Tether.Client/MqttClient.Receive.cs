@@ -114,18 +114,36 @@ public sealed partial class MqttClient
             }
         }
 
-        if (deliver)
+        // From the moment the consumer can see the message until its acknowledgement is queued, a DISCONNECT the
+        // consumer sends in reaction to it must wait (see DisconnectAsync), or it could overtake the acknowledgement.
+        var acknowledged = publish.QoS != QualityOfService.AtMostOnce;
+        if (acknowledged)
         {
-            await DeliverAsync(ToMessage(publish), cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _acknowledgementsInProgress);
         }
 
-        if (publish.QoS == QualityOfService.AtLeastOnce)
+        try
         {
-            EnqueueWrite(connection, new AckPacket(PacketType.PubAck) { PacketId = id });
+            if (deliver)
+            {
+                await DeliverAsync(ToMessage(publish), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (publish.QoS == QualityOfService.AtLeastOnce)
+            {
+                EnqueueWrite(connection, new AckPacket(PacketType.PubAck) { PacketId = id });
+            }
+            else if (publish.QoS == QualityOfService.ExactlyOnce)
+            {
+                EnqueueWrite(connection, new AckPacket(PacketType.PubRec) { PacketId = id });
+            }
         }
-        else if (publish.QoS == QualityOfService.ExactlyOnce)
+        finally
         {
-            EnqueueWrite(connection, new AckPacket(PacketType.PubRec) { PacketId = id });
+            if (acknowledged)
+            {
+                Interlocked.Decrement(ref _acknowledgementsInProgress);
+            }
         }
     }
 

@@ -41,6 +41,9 @@ public sealed partial class MqttClient : IAsyncDisposable
     private bool _closedByUser;
     private bool _disposed;
 
+    // Received QoS 1 and 2 messages handed to the consumer whose acknowledgement is not queued yet.
+    private int _acknowledgementsInProgress;
+
     /// <summary>Creates a client; nothing is opened until <see cref="ConnectAsync"/>.</summary>
     public MqttClient(MqttClientOptions options)
     {
@@ -133,6 +136,7 @@ public sealed partial class MqttClient : IAsyncDisposable
         await _reconnectLoop.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (connection is not null && !connection.IsLost)
         {
+            await AcknowledgementsQueuedAsync().ConfigureAwait(false);
             try
             {
                 var disconnect = new DisconnectPacket { ReasonCode = ReasonCode.Success };
@@ -148,6 +152,19 @@ public sealed partial class MqttClient : IAsyncDisposable
 
         FailPending(new MqttClientException("The client disconnected before the message was sent and acknowledged."));
         ClientLog.Disconnected(_logger, _endpoint);
+    }
+
+    /// <summary>
+    /// Lets the receive loop queue the acknowledgement of a message the consumer may already hold (a few instructions
+    /// after the hand-over), so that the DISCONNECT queued next goes out after it: mosquitto_sub -C 1 acknowledges the
+    /// message it exits on, and so must we. Bounded, for a loop still waiting to hand over a message nobody reads.
+    /// </summary>
+    private async ValueTask AcknowledgementsQueuedAsync()
+    {
+        for (var attempt = 0; attempt < 1000 && Volatile.Read(ref _acknowledgementsInProgress) > 0; attempt++)
+        {
+            await Task.Yield();
+        }
     }
 
     /// <summary>Received messages in arrival order, for as long as the client exists (unless <see cref="MessageReceivedAsync"/> is set).</summary>
