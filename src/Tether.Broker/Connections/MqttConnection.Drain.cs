@@ -73,8 +73,7 @@ internal sealed partial class MqttConnection : IThreadPoolWorkItem
                 finally
                 {
                     // A batch cut short by the close (or a failure) still owes the references of the items it did
-                    // not reach; the ones it handled were cleared from it.
-                    ReleaseItems(batch);
+                    // not reach; ReturnChain gives them back (the ones handled were cleared from it).
                     OutboundChunk.ReturnChain(batch);
                 }
             }
@@ -195,7 +194,6 @@ internal sealed partial class MqttConnection : IThreadPoolWorkItem
         RequestClose(DisconnectReason.SocketClosed, null, "connection closed");
         while (_outbound.TryTakeBatch(out var batch))
         {
-            ReleaseItems(batch);
             OutboundChunk.ReturnChain(batch);
         }
 
@@ -206,17 +204,6 @@ internal sealed partial class MqttConnection : IThreadPoolWorkItem
         finally
         {
             WriterDone.TrySetResult();
-        }
-    }
-
-    private static void ReleaseItems(OutboundChunk? batch)
-    {
-        for (var chunk = batch; chunk is not null; chunk = chunk.Next)
-        {
-            for (var index = 0; index < chunk.Count; index++)
-            {
-                chunk[index].Message?.Release();
-            }
         }
     }
 }

@@ -44,15 +44,22 @@ internal sealed class OutboundChunk
     public static OutboundChunk Rent() => Free.TryTake(out var chunk) ? chunk : new OutboundChunk();
 
     /// <summary>
-    /// Gives back <paramref name="head"/> and every chunk after it, cleared so they hold no message alive. The items'
-    /// references must have been released (or cleared) by the caller.
+    /// Gives back <paramref name="head"/> and every chunk after it, cleared so they hold no message alive. Items still
+    /// in them (a batch cut short by the close or a failure, or one discarded unwritten) give back their message
+    /// reference here; items already handled were cleared by their writer.
     /// </summary>
     public static void ReturnChain(OutboundChunk? head)
     {
         while (head is not null)
         {
             var next = head.Next;
-            ((Span<OutboundItem>)head._items)[..head.Count].Clear();
+            var items = ((Span<OutboundItem>)head._items)[..head.Count];
+            foreach (ref var item in items)
+            {
+                item.Message?.Release();
+            }
+
+            items.Clear();
             head.Count = 0;
             head.Next = null;
             Free.TryGiveBack(head);

@@ -93,24 +93,12 @@ internal static class BenchReportWriter
         json.WriteNumber("reordered", report.Reordered);
         json.WriteNumber("foreign", report.Foreign);
         json.WriteNumber("toolCpuCores", Math.Round(report.ToolCpu, 3));
-        json.WriteStartArray("toolGcCounts");
-        foreach (var count in report.ToolGcCounts)
-        {
-            json.WriteNumberValue(count);
-        }
-
-        json.WriteEndArray();
+        WriteCounts(json, "toolGcCounts", report.ToolGcCounts);
         WriteNullable(json, "brokerCpuCores", report.BrokerCpu is { } cpu ? Math.Round(cpu, 3) : null);
         WriteNullable(json, "brokerRssBytes", report.BrokerRss);
         if (report.BrokerGcCounts is { } gc)
         {
-            json.WriteStartArray("brokerGcCounts");
-            foreach (var count in gc)
-            {
-                json.WriteNumberValue(count);
-            }
-
-            json.WriteEndArray();
+            WriteCounts(json, "brokerGcCounts", gc);
         }
 
         json.WriteEndObject();
@@ -145,6 +133,17 @@ internal static class BenchReportWriter
         json.WriteNumber("rate", o.Rate);
         json.WriteNumber("durationSeconds", o.Duration.TotalSeconds);
         json.WriteNumber("warmupSeconds", o.Warmup.TotalSeconds);
+    }
+
+    private static void WriteCounts(Utf8JsonWriter json, string name, int[] counts)
+    {
+        json.WriteStartArray(name);
+        foreach (var count in counts)
+        {
+            json.WriteNumberValue(count);
+        }
+
+        json.WriteEndArray();
     }
 
     private static void WriteNullable(Utf8JsonWriter json, string name, double? value)
